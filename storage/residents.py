@@ -1,0 +1,43 @@
+"""Residents: language preference and saved wijk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Database
+
+
+@dataclass(frozen=True)
+class Resident:
+    user_id: int
+    language: str | None
+    wijk_code: str | None
+
+
+class ResidentRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, user_id: int) -> Resident | None:
+        row = await self._db.fetchone(
+            "SELECT user_id, language, wijk_code FROM residents WHERE user_id = ?", (user_id,)
+        )
+        if row is None:
+            return None
+        return Resident(row["user_id"], row["language"], row["wijk_code"])
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        await self._db.execute_write(
+            "INSERT INTO residents (user_id, language) VALUES (?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET language = excluded.language,"
+            " updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            (user_id, language),
+        )
+
+    async def set_wijk(self, user_id: int, wijk_code: str | None) -> None:
+        await self._db.execute_write(
+            "INSERT INTO residents (user_id, wijk_code) VALUES (?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET wijk_code = excluded.wijk_code,"
+            " updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            (user_id, wijk_code),
+        )
