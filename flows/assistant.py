@@ -1,0 +1,154 @@
+"""The assistant: one entry point that routes every input to the right flow step.
+
+Order of routing for one input:
+  1. commands (/start, /help, ...) - always available, also in the middle of a flow;
+  2. button choices - each carries its own action, so they work after a restart too;
+  3. an active flow step (stored in the database) gets typed text and locations;
+  4. otherwise free text is a question for the FAQ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from content.geography import Geography
+from content.model import Content
+from flows import contact, faq, menu, mijnwijk
+from flows.context import Context, Services
+from flows.faq_matcher import FaqMatcher
+from flows.textanalysis import TextAnalyzer
+from flows.types import Incoming, InputKind, Reply
+from locales import _, language_from_telegram, use_language
+from storage import ConversationRepository, Database, QuestionLog, ResidentRepository
+
+StepText = Callable[[Context, str], Awaitable[list[Reply] | None]]
+StepPrompt = Callable[..., Awaitable[list[Reply]]]
+
+# For each flow step: what handles typed text, and how to ask the step's question again.
+STEPS: dict[tuple[str, str], tuple[StepText, StepPrompt]] = {
+    (contact.FLOW, contact.ASK_STADSDEEL): (contact.on_text, contact.ask),
+    (mijnwijk.FLOW, mijnwijk.ASK_WIJK): (mijnwijk.on_text, mijnwijk.ask),
+}
+
+
+class Assistant:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @classmethod
+    def create(cls, db: Database, content: Content) -> Assistant:
+        return cls(Services(
+            content=content,
+            geography=Geography(content),
+            matcher=FaqMatcher(content.topics.values(), TextAnalyzer(content.synonyms)),
+            residents=ResidentRepository(db),
+            conversations=ConversationRepository(db),
+            questions=QuestionLog(db),
+        ))
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Answer one input of one resident."""
+        resident = await self.services.residents.get(incoming.user_id)
+        language = (resident.language if resident and resident.language
+                    else language_from_telegram(incoming.language_code))
+        state = await self.services.conversations.get(incoming.user_id)
+        ctx = Context(incoming, language, resident, state, self.services)
+        with use_language(language):
+            return await self._route(ctx)
+
+    async def _route(self, ctx: Context) -> list[Reply]:
+        incoming = ctx.incoming
+        if incoming.kind is InputKind.COMMAND:
+            return await self._command(ctx, incoming.command)
+        if incoming.kind is InputKind.CHOICE:
+            return await self._choice(ctx, incoming.text)
+        step = STEPS.get((ctx.state.flow, ctx.state.step)) if ctx.state else None
+        if ctx.state and step is None:
+            await ctx.clear_state()  # a step this version no longer has
+        if incoming.kind is InputKind.TEXT:
+            if step is not None:
+                return await self._step_text(ctx, incoming.text, *step)
+            return await faq.answer(ctx, incoming.text)
+        if incoming.kind is InputKind.LOCATION and incoming.latitude is not None:
+            if ctx.state and ctx.state.flow == mijnwijk.FLOW:
+                return await mijnwijk.on_location(ctx, incoming.latitude, incoming.longitude)
+            replies = menu.location(ctx, incoming.latitude, incoming.longitude)
+            return replies + (await step[1](ctx) if step else [])
+        notice = menu.photo(ctx) if incoming.kind is InputKind.PHOTO else menu.unsupported(ctx)
+        if step is not None:  # explain, then ask the same question again
+            return [notice] + await step[1](ctx)
+        return [notice]
+
+    async def _step_text(self, ctx: Context, text: str, on_text: StepText, prompt: StepPrompt) -> list[Reply]:
+        replies = await on_text(ctx, text)
+        if replies is not None:
+            return replies
+        # Not an answer to the step's question. If it is clearly a question, answer it and leave
+        # the flow; otherwise say we did not understand and ask again.
+        match = self.services.matcher.match(text, ctx.language)
+        topic = self.services.content.topics.get(match.topic_id or "")
+        if match.outcome == "confident" and topic is not None and topic.kind != "smalltalk":
+            await ctx.clear_state()
+            return await faq.answer(ctx, text)
+        return await prompt(ctx, _("I do not recognise that as a stadsdeel, wijk, buurt or postcode."))
+
+    async def _command(self, ctx: Context, command: str) -> list[Reply]:
+        if command == "start":
+            await ctx.clear_state()
+            return menu.start(ctx)
+        if command in ("annuleer", "cancel", "stop"):
+            return await menu.cancel(ctx)
+        if command in ("help", "hulp"):
+            return menu.help_text(ctx)
+        if command in ("taal", "language", "lang"):
+            return menu.choose_language(ctx)
+        if command == "menu":
+            return menu.main_menu(ctx)
+        if command in ("vragen", "faq", "questions"):
+            return faq.groups(ctx)
+        if command == "contact":
+            return await contact.start(ctx)
+        if command in ("mijnwijk", "wijk"):
+            return await mijnwijk.show(ctx)
+        if command == "idee":
+            return menu.coming_soon_idea(ctx)
+        if command == "inspraak":
+            return menu.coming_soon_inspraak(ctx)
+        return menu.unknown_command(ctx, command)
+
+    async def _choice(self, ctx: Context, action: str) -> list[Reply]:
+        kind, _sep, rest = action.partition(":")
+        if action == "menu":
+            return menu.main_menu(ctx)
+        if action in ("faq", "m:faq"):
+            return faq.groups(ctx, edit=action == "faq")
+        if action == "m:idee":
+            return menu.coming_soon_idea(ctx)
+        if action == "m:wijk":
+            return await mijnwijk.show(ctx)
+        if action == "m:inspraak":
+            return menu.coming_soon_inspraak(ctx)
+        if action in ("m:contact", "c:pick"):
+            return await (contact.ask(ctx) if action == "c:pick" else contact.start(ctx))
+        if action == "other":
+            return faq.something_else(ctx)
+        if kind == "t" and rest:
+            return await faq.choose_topic(ctx, rest)
+        if kind == "g":
+            group_id, _sep, page = rest.partition(":")
+            return faq.group_page(ctx, group_id, int(page) if page.isdigit() else 0)
+        if kind == "sd" and rest:
+            return await contact.choose_stadsdeel(ctx, rest)
+        if kind == "lang":
+            return await menu.set_language(ctx, rest)
+        if kind == "w":
+            sub, _sep, value = rest.partition(":")
+            if sub == "sd":
+                return await mijnwijk.choose_stadsdeel(ctx, value)
+            if sub == "set":
+                return await mijnwijk.save(ctx, value)
+            if sub == "change":
+                return await mijnwijk.ask(ctx)
+            if sub == "forget":
+                return await mijnwijk.forget(ctx)
+        return menu.unknown_choice(ctx)

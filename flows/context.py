@@ -1,0 +1,47 @@
+"""What a flow step can use: the resident, the incoming input and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from content.geography import Geography
+from content.model import Content
+from flows.faq_matcher import FaqMatcher
+from flows.types import Incoming
+from storage import ConversationRepository, ConversationState, QuestionLog, Resident, ResidentRepository
+
+
+@dataclass
+class Services:
+    content: Content
+    geography: Geography
+    matcher: FaqMatcher
+    residents: ResidentRepository
+    conversations: ConversationRepository
+    questions: QuestionLog
+
+
+@dataclass
+class Context:
+    incoming: Incoming
+    language: str
+    resident: Resident | None
+    state: ConversationState | None
+    services: Services
+
+    @property
+    def user_id(self) -> int:
+        return self.incoming.user_id
+
+    @property
+    def wijk_code(self) -> str | None:
+        return self.resident.wijk_code if self.resident else None
+
+    async def set_state(self, flow: str, step: str, **data: object) -> None:
+        self.state = ConversationState(flow, step, dict(data))
+        await self.services.conversations.save(self.user_id, self.state)
+
+    async def clear_state(self) -> None:
+        if self.state is not None:
+            self.state = None
+            await self.services.conversations.clear(self.user_id)

@@ -1,0 +1,181 @@
+"""Questions in the resident's own words, and browsing the topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from content.textfold import fold
+from flows import contact
+from flows.common import (
+    contact_card,
+    main_menu_buttons,
+    menu_button,
+    stadsdeel_buttons,
+    stadsdeel_of_wijk,
+    topic_text,
+)
+from flows.context import Context, Services
+from flows.places import Where, where_from_text, without_spans
+from flows.types import Button, Reply
+from locales import _, format_number
+
+MAX_QUESTION = 1000  # characters; longer texts are not questions
+TOPICS_PER_PAGE = 6
+STORED_TEXT = 1000  # characters of an unanswered question kept for staff
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a question is about: one of the kinds below, with what the reply needs."""
+
+    kind: str  # topic | contact | open | smalltalk | uncertain | none | outside
+    topic_id: str | None = None
+    suggestions: tuple[str, ...] = ()
+    where: Where = Where()
+
+
+def resolve(services: Services, text: str, language: str) -> Resolution:
+    """Decide how to answer ``text``: a topic, a gebiedsverbinder, a doubt, or honest ignorance."""
+    loose = where_from_text(services.geography, text, any_number_is_postcode=True)
+    question = without_spans(text, loose.spans) if loose.spans else text
+    match = services.matcher.match(question, language)
+    topic = services.content.topics.get(match.topic_id or "")
+    confident = match.outcome == "confident" and topic is not None
+    asks_contact = confident and topic.kind == "contact"
+    where = loose if asks_contact else where_from_text(services.geography, text,
+                                                       any_number_is_postcode=False)
+    if where.spans != loose.spans:  # a year, not a postcode: match the whole text again
+        match = services.matcher.match(without_spans(text, where.spans), language)
+        topic = services.content.topics.get(match.topic_id or "")
+        confident = match.outcome == "confident" and topic is not None
+
+    if where.outside_postcode and not confident:
+        return Resolution("outside", where=where)
+    if confident:
+        kind = {"contact": "contact", "open": "open", "smalltalk": "smalltalk"}.get(topic.kind, "topic")
+        return Resolution(kind, topic.id, where=where)
+    if where.found and not question.strip():
+        return Resolution("contact", services.content.contact_topic_id, where=where)
+    if where.found and match.outcome != "confident":
+        # A place and an unclear question: the gebiedsverbinder of that place can help.
+        return Resolution("contact", services.content.contact_topic_id, where=where)
+    if match.outcome == "uncertain":
+        return Resolution("uncertain", match.topic_id, tuple(match.suggestions()), where)
+    return Resolution("none", match.topic_id, where=where)
+
+
+async def answer(ctx: Context, text: str) -> list[Reply]:
+    """Answer free text as a question."""
+    if len(text) > MAX_QUESTION:
+        return [Reply(_("Your message is too long for a question (more than {limit} characters). "
+                        "Please ask your question in a few sentences.").format(
+                            limit=format_number(MAX_QUESTION)))]
+    services = ctx.services
+    result = resolve(services, text, ctx.language)
+    stadsdeel_id = result.where.stadsdeel_id or stadsdeel_of_wijk(ctx, ctx.wijk_code)
+
+    if result.kind == "topic":
+        return [topic_reply(ctx, result.topic_id)]
+    if result.kind == "smalltalk":
+        topic = services.content.topics[result.topic_id]
+        return [Reply(topic.answer.get(ctx.language), main_menu_buttons())]
+    if result.kind == "contact":
+        if result.where.stadsdeel_id:
+            return [Reply(contact_card(ctx, result.where.stadsdeel_id, result.where.wijk_code),
+                          Reply.column([menu_button()]))]
+        return await contact.start(ctx)
+
+    outcome = {"open": "open_question", "uncertain": "uncertain"}.get(result.kind, "no_match")
+    await services.questions.record(
+        text=text[:STORED_TEXT], normalized=fold(text)[:STORED_TEXT], language=ctx.language,
+        outcome=outcome, topic_id=result.topic_id, stadsdeel=stadsdeel_id,
+    )
+    if result.kind == "open":
+        topic = services.content.topics[result.topic_id]
+        return [_with_contact(ctx, topic_text(services.content, topic), stadsdeel_id)]
+    if result.kind == "uncertain":
+        buttons = [Button(services.content.topics[tid].title.get(ctx.language), f"t:{tid}")
+                   for tid in result.suggestions]
+        buttons.append(Button(_("Something else"), "other"))
+        return [Reply(_("I am not sure what you mean. Did you mean…?"), Reply.column(buttons))]
+    if result.kind == "outside":
+        text = _("Postcode {postcode} is not a Haarlem postcode as far as I know. "
+                 "I can only help with wijken in Haarlem.").format(postcode=result.where.outside_postcode)
+        return [Reply(text, Reply.column(stadsdeel_buttons(ctx, "sd") + [menu_button()]))]
+    return [not_known(ctx, stadsdeel_id)]
+
+
+def not_known(ctx: Context, stadsdeel_id: str | None) -> Reply:
+    text = _("I do not have an answer to that. I only answer questions about wijkplatforms, with "
+             "information from the municipality, and I do not want to guess.")
+    return _with_contact(ctx, text, stadsdeel_id)
+
+
+def _with_contact(ctx: Context, text: str, stadsdeel_id: str | None) -> Reply:
+    """Add who can answer: the gebiedsverbinder, or buttons to find them."""
+    if stadsdeel_id:
+        body = _("The gebiedsverbinder of your stadsdeel can help you further:")
+        return Reply(f"{text}\n\n{body}\n{contact_card(ctx, stadsdeel_id)}",
+                     Reply.column([menu_button()]))
+    body = _("The gebiedsverbinder of your stadsdeel can help you further. Which stadsdeel do you live in?")
+    return Reply(f"{text}\n\n{body}", Reply.column(stadsdeel_buttons(ctx, "sd") + [menu_button()]))
+
+
+def topic_reply(ctx: Context, topic_id: str) -> Reply:
+    content = ctx.services.content
+    topic = content.topics[topic_id]
+    buttons = [Button(content.topics[other].title.get(ctx.language), f"t:{other}")
+               for other in topic.follow_up]
+    return Reply(topic_text(content, topic), Reply.column(buttons + [menu_button()]))
+
+
+async def choose_topic(ctx: Context, topic_id: str) -> list[Reply]:
+    """A topic button was chosen."""
+    content = ctx.services.content
+    topic = content.topics.get(topic_id)
+    if topic is None:
+        return [Reply(_("That topic no longer exists. Choose another one."), _groups_buttons(ctx))]
+    if topic.kind == "contact":
+        return await contact.start(ctx)
+    if topic.kind == "open":
+        return [_with_contact(ctx, topic_text(content, topic), stadsdeel_of_wijk(ctx, ctx.wijk_code))]
+    return [topic_reply(ctx, topic_id)]
+
+
+def something_else(ctx: Context) -> list[Reply]:
+    """None of the suggestions fitted."""
+    return [not_known(ctx, stadsdeel_of_wijk(ctx, ctx.wijk_code))]
+
+
+# ---------------------------------------------------------------- browsing
+
+def _groups_buttons(ctx: Context) -> tuple[tuple[Button, ...], ...]:
+    groups = [Button(g.title.get(ctx.language), f"g:{g.id}:0") for g in ctx.services.content.groups]
+    return Reply.column(groups + [menu_button()])
+
+
+def groups(ctx: Context, *, edit: bool = False) -> list[Reply]:
+    """The topic groups."""
+    text = _("Choose a subject. You can also just type your question.")
+    return [Reply(text, _groups_buttons(ctx), edit=edit)]
+
+
+def group_page(ctx: Context, group_id: str, page: int) -> list[Reply]:
+    """One page of the topics in a group, with 'more' and 'back'."""
+    content = ctx.services.content
+    group = next((g for g in content.groups if g.id == group_id), None)
+    if group is None:
+        return groups(ctx, edit=True)
+    topics = content.topics_in_group(group_id)
+    pages = max(1, -(-len(topics) // TOPICS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = topics[page * TOPICS_PER_PAGE:(page + 1) * TOPICS_PER_PAGE]
+    buttons = [Button(t.title.get(ctx.language), f"t:{t.id}") for t in shown]
+    if page + 1 < pages:
+        buttons.append(Button(_("More"), f"g:{group_id}:{page + 1}"))
+    back = f"g:{group_id}:{page - 1}" if page > 0 else "faq"
+    buttons.append(Button(_("Back"), back))
+    title = group.title.get(ctx.language)
+    if pages > 1:
+        title = _("{title} ({page} of {pages})").format(title=title, page=page + 1, pages=pages)
+    return [Reply(title, Reply.column(buttons), edit=True)]

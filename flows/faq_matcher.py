@@ -1,0 +1,130 @@
+"""Which FAQ topic does a question ask about, and how sure are we?
+
+Every example question (and title) of a topic is a small document; the whole topic
+(examples, title and, with less weight, its answer) is a larger one. A question
+is compared with both by TF-IDF cosine similarity. Words the FAQ has never seen
+count against a match, so a question about something else ("parkeervergunning")
+falls through to an honest "I don't know" instead of a guess.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from content.model import Topic
+from flows.textanalysis import TextAnalyzer
+
+EXAMPLE_WEIGHT = 0.65  # best single example question
+TOPIC_WEIGHT = 0.35  # the topic as a whole
+ANSWER_WEIGHT = 0.5  # answer words count half in the topic document
+
+CONFIDENT = 0.42  # at least this score ...
+MARGIN = 0.06  # ... and this far ahead of the next topic: answer directly
+UNCERTAIN = 0.24  # at least this: "Did you mean ...?"
+SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Match:
+    outcome: str  # "confident" | "uncertain" | "none"
+    ranked: tuple[tuple[str, float], ...]  # (topic id, score), best first
+
+    @property
+    def topic_id(self) -> str | None:
+        return self.ranked[0][0] if self.ranked else None
+
+    def suggestions(self) -> list[str]:
+        return [tid for tid, score in self.ranked[:SUGGESTIONS] if score >= UNCERTAIN * 0.75]
+
+
+class _Index:
+    """A small TF-IDF index with an inverted list, for cosine similarity."""
+
+    def __init__(self, docs: list[tuple[str, Counter[str]]], idf: dict[str, float]) -> None:
+        self.owner = [owner for owner, _ in docs]
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, (_, counts) in enumerate(docs):
+            weights = {t: (1 + math.log(c)) * idf[t] for t, c in counts.items() if c > 0}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for term, weight in weights.items():
+                self.postings[term].append((i, weight / norm))
+
+    def best_per_owner(self, query: dict[str, float]) -> dict[str, float]:
+        scores: dict[int, float] = defaultdict(float)
+        for term, qweight in query.items():
+            for doc, dweight in self.postings.get(term, ()):
+                scores[doc] += qweight * dweight
+        best: dict[str, float] = {}
+        for doc, score in scores.items():
+            owner = self.owner[doc]
+            if score > best.get(owner, 0.0):
+                best[owner] = score
+        return best
+
+
+class FaqMatcher:
+    def __init__(self, topics: Iterable[Topic], analyzer: TextAnalyzer) -> None:
+        self.analyzer = analyzer
+        topics = list(topics)
+        analyzer.learn(
+            text
+            for topic in topics
+            for lang in ("nl", "en")
+            for text in (*topic.examples[lang], topic.title.get(lang), topic.answer.get(lang))
+        )
+        examples: list[tuple[str, Counter[str]]] = []
+        topic_docs: list[tuple[str, Counter[str]]] = []
+        for topic in topics:
+            whole: Counter[str] = Counter()
+            for lang in ("nl", "en"):
+                for text in (*topic.examples[lang], topic.title.get(lang)):
+                    terms = Counter(analyzer.terms(text, lang, correct=False))
+                    examples.append((topic.id, terms))
+                    whole.update(terms)
+            answer_terms: Counter[str] = Counter()
+            for lang in ("nl", "en"):
+                answer_terms.update(analyzer.terms(topic.answer.get(lang), lang, correct=False))
+            for term, count in answer_terms.items():
+                whole[term] += count * ANSWER_WEIGHT
+            topic_docs.append((topic.id, whole))
+
+        df: Counter[str] = Counter()
+        for _, counts in examples:
+            df.update(counts.keys())
+        for _, counts in topic_docs:  # answer-only words get a document frequency too
+            df.update(t for t in counts if t not in df)
+        n = len(examples)
+        self._idf = {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
+        self._unknown_idf = math.log(n + 1) + 1
+        self._examples = _Index(examples, self._idf)
+        self._topics = _Index(topic_docs, self._idf)
+
+    def query_vector(self, text: str, language: str) -> dict[str, float]:
+        counts = Counter(self.analyzer.terms(text, self.analyzer.language_of(text, language)))
+        weights = {t: (1 + math.log(c)) * self._idf.get(t, self._unknown_idf) for t, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {t: w / norm for t, w in weights.items()}
+
+    def match(self, text: str, language: str = "nl") -> Match:
+        query = self.query_vector(text, language)
+        if not query:
+            return Match("none", ())
+        by_example = self._examples.best_per_owner(query)
+        by_topic = self._topics.best_per_owner(query)
+        scores = {
+            tid: EXAMPLE_WEIGHT * by_example.get(tid, 0.0) + TOPIC_WEIGHT * by_topic.get(tid, 0.0)
+            for tid in by_example.keys() | by_topic.keys()
+        }
+        ranked = tuple(sorted(scores.items(), key=lambda item: -item[1]))
+        if not ranked:
+            return Match("none", ())
+        best = ranked[0][1]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if best >= CONFIDENT and best - runner_up >= MARGIN:
+            return Match("confident", ranked)
+        if best >= UNCERTAIN:
+            return Match("uncertain", ranked)
+        return Match("none", ranked)

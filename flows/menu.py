@@ -1,0 +1,120 @@
+"""Start, help, language, the main menu and honest answers to everything else."""
+
+from __future__ import annotations
+
+from flows.common import contact_card, main_menu_buttons, menu_button
+from flows.context import Context
+from flows.types import Button, Reply
+from locales import LANGUAGES, N_, _, use_language
+
+# The commands the bot lists in Telegram's menu, in this order.
+COMMANDS = (
+    ("start", N_("Start and show the menu")),
+    ("vragen", N_("Questions about wijkplatforms")),
+    ("contact", N_("Find your gebiedsverbinder")),
+    ("mijnwijk", N_("Your wijk")),
+    ("idee", N_("Send an idea or signal (coming soon)")),
+    ("inspraak", N_("Have your say (coming soon)")),
+    ("taal", N_("Nederlands / English")),
+    ("annuleer", N_("Stop what you are doing")),
+    ("help", N_("Help: what can I ask?")),
+)
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+def commands(language: str) -> list[tuple[str, str]]:
+    """(command, description) in ``language``, for the platform's command menu."""
+    with use_language(language):
+        return [(name, _(description)) for name, description in COMMANDS]
+
+
+def start(ctx: Context) -> list[Reply]:
+    """Greet and show the main menu."""
+    text = "\n".join([
+        _("Welcome to Wijkwijzer of the municipality of Haarlem."),
+        _("• I answer your questions about wijkplatforms, which replace the wijkraden. Just type your question."),
+        _("• I tell you who the gebiedsverbinder of your stadsdeel is."),
+        _("• Soon you can also send ideas and signals for your wijk here."),
+    ])
+    return [Reply(text, main_menu_buttons())]
+
+
+def main_menu(ctx: Context) -> list[Reply]:
+    return [Reply(_("What would you like to do? Choose below, or type your question."), main_menu_buttons())]
+
+
+def help_text(ctx: Context) -> list[Reply]:
+    lines = [_("Type your question in your own words, for example: “How much subsidy does a wijkplatform "
+               "get?” or “Who is the gebiedsverbinder for Schalkwijk?”."), "", _("Commands:")]
+    lines += [f"/{name} – {_(description)}" for name, description in COMMANDS]
+    return [Reply("\n".join(lines), main_menu_buttons())]
+
+
+def choose_language(ctx: Context) -> list[Reply]:
+    buttons = [Button(LANGUAGE_NAMES[lang], f"lang:{lang}") for lang in LANGUAGES]
+    return [Reply(_("Choose your language."), (tuple(buttons),))]
+
+
+async def set_language(ctx: Context, language: str) -> list[Reply]:
+    if language not in LANGUAGES:
+        return choose_language(ctx)
+    await ctx.services.residents.set_language(ctx.user_id, language)
+    ctx.language = language
+    with use_language(language):
+        return [Reply(_("I will now talk to you in English."), main_menu_buttons())]
+
+
+def coming_soon_idea(ctx: Context) -> list[Reply]:
+    text = _("Sending ideas and signals for your wijk through Wijkwijzer is coming soon. Until then, the "
+             "municipality asks you to e-mail your idea to the gebiedsverbinder of your stadsdeel.")
+    return [Reply(text, Reply.column([Button(_("Contact"), "m:contact"), menu_button()]))]
+
+
+def coming_soon_inspraak(ctx: Context) -> list[Reply]:
+    text = _("Reminders for consultations (inspraak) in your wijk are coming soon. What I can already tell "
+             "you is how the municipality involves residents.")
+    buttons = [Button(ctx.services.content.topics["inspraak"].title.get(ctx.language), "t:inspraak"),
+               Button(ctx.services.content.topics["participatie"].title.get(ctx.language), "t:participatie"),
+               menu_button()]
+    return [Reply(text, Reply.column(buttons))]
+
+
+def unknown_command(ctx: Context, command: str) -> list[Reply]:
+    text = _("I do not know the command /{command}. Type /help to see the commands, or just ask your "
+             "question.").format(command=command)
+    return [Reply(text, main_menu_buttons())]
+
+
+def unknown_choice(ctx: Context) -> list[Reply]:
+    return [Reply(_("That button no longer works. Choose again below."), main_menu_buttons())]
+
+
+def unsupported(ctx: Context) -> Reply:
+    return Reply(_("I cannot read this kind of message. Please type your question in a few words, or choose "
+                   "a button."))
+
+
+def photo(ctx: Context) -> Reply:
+    return Reply(_("I cannot use photos yet. Sending ideas and signals with a photo is coming soon. Please "
+                   "type your question."))
+
+
+def location(ctx: Context, latitude: float, longitude: float) -> list[Reply]:
+    """A location outside a flow: which wijk is that, and who is its gebiedsverbinder?"""
+    wijk = ctx.services.geography.wijk_at(latitude, longitude)
+    if wijk is None:
+        return [Reply(_("That location is not in Haarlem. I can only help with wijken in Haarlem."),
+                      main_menu_buttons())]
+    text = _("This location is in {wijk}.").format(wijk=wijk.name) + "\n" + contact_card(
+        ctx, wijk.stadsdeel_id, wijk.code)
+    buttons = [menu_button()]
+    if ctx.wijk_code != wijk.code:
+        buttons.insert(0, Button(_("Save as my wijk"), f"w:set:{wijk.code}"))
+    return [Reply(text, Reply.column(buttons))]
+
+
+async def cancel(ctx: Context) -> list[Reply]:
+    if ctx.state is None:
+        return [Reply(_("There is nothing to stop. What would you like to do?"), main_menu_buttons())]
+    await ctx.clear_state()
+    return [Reply(_("Stopped. What would you like to do?"), main_menu_buttons())]

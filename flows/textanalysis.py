@@ -1,0 +1,141 @@
+"""Turn a resident's text into matching terms, in Dutch or English.
+
+Steps, each handling a way residents write:
+- fold: capitals, accents and punctuation do not matter;
+- concepts (content/data/synonyms.yaml): "geld", "financiering" and "subsidie" are one term,
+  and so are Dutch and English words for the same thing;
+- stop words are dropped, but question words that tell topics apart (wie, wanneer, hoeveel,
+  waarom) are concepts and stay;
+- Snowball stemming (Dutch or English, chosen per text): "wijkraden" ~ "wijkraad";
+- Dutch compounds are split into known words: "wijkplatformsubsidie" -> wijkplatform + subsidie;
+- typos are corrected towards known words with rapidfuzz: "subsdie" -> "subsidie".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+from content.textfold import fold
+
+STOPWORDS = {
+    "nl": set(
+        "de het een en of in op aan van voor met bij naar om te tot uit over door als dan dat die "
+        "dit deze er ik je jij u uw we wij ze zij hij zij mijn mij me ons onze hun hen is zijn was "
+        "waren ben bent wordt worden werd kan kun kunt kunnen mag mogen moet moeten wil wilt willen "
+        "zou zouden heb hebt heeft hebben had doe doet doen gaat gaan ga komt komen nog al ook wel "
+        "niet geen maar want dus zo wat hoe waar welk welke welken eigenlijk even graag nou toch "
+        "hier daar iets iemand alle alles andere ander meer veel zeer erg nu dan hoor he hè eens "
+        "zich zelf jullie krijg krijgt krijgen zit zitten staat staan".split()
+    ),
+    "en": set(
+        "the a an and or in on at of for with by to from about as than that this these those it "
+        "its i you your we our they their he she my me us them is are was were be been being do "
+        "does did can could may might must should would will shall have has had not no but so what "
+        "how where which there here any some all more much very just also get gets got there's "
+        "what's i'm is it's".split()
+    ),
+}
+CONCEPT_PREFIX = "~"
+MIN_PART = 4  # shortest word accepted as part of a compound
+TYPO_MIN_LENGTH = 5
+TYPO_CUTOFF = 84
+
+
+class TextAnalyzer:
+    """Knows the vocabulary of the FAQ and maps any text onto it."""
+
+    def __init__(self, synonyms: Mapping[str, Iterable[str]]) -> None:
+        self._stemmers = {"nl": snowballstemmer.stemmer("dutch"), "en": snowballstemmer.stemmer("english")}
+        self._word_concepts: dict[str, str] = {}
+        self._phrases: list[tuple[str, str]] = []
+        for concept, variants in synonyms.items():
+            for variant in variants:
+                folded = fold(variant)
+                if " " in folded:
+                    self._phrases.append((f" {folded} ", concept))
+                else:
+                    self._word_concepts[folded] = concept
+        self._phrases.sort(key=lambda item: -len(item[0]))
+        self._known: set[str] = set(self._word_concepts)
+        self._known_list: list[str] = sorted(self._known)
+        self._stopwords = STOPWORDS["nl"] | STOPWORDS["en"]
+
+    def learn(self, texts: Iterable[str]) -> None:
+        """Add the words of ``texts`` to the known vocabulary (for compounds and typos)."""
+        for text in texts:
+            for word in fold(text).split():
+                if len(word) >= MIN_PART and not word.isdigit():
+                    self._known.add(word)
+        self._known_list = sorted(self._known)
+        self._correct.cache_clear()
+        self._split.cache_clear()
+
+    def language_of(self, text: str, hint: str = "nl") -> str:
+        words = fold(text).split()
+        nl = sum(w in STOPWORDS["nl"] for w in words)
+        en = sum(w in STOPWORDS["en"] for w in words)
+        if nl == en:
+            return hint
+        return "en" if en > nl else "nl"
+
+    def terms(self, text: str, language: str | None = None, *, correct: bool = True) -> list[str]:
+        """Matching terms of ``text``; ``correct=False`` for the FAQ's own texts."""
+        language = language or self.language_of(text)
+        folded = f" {fold(text)} "
+        out: list[str] = []
+        for phrase, concept in self._phrases:
+            if phrase in folded:
+                out.append(CONCEPT_PREFIX + concept)
+                folded = folded.replace(phrase, " ")
+        for word in folded.split():
+            out.extend(self._word_terms(word, language, correct))
+        return out
+
+    def _word_terms(self, word: str, language: str, correct: bool) -> list[str]:
+        if word in self._stopwords or (len(word) == 1 and not word.isdigit()):
+            return []
+        if word in self._word_concepts:
+            return [CONCEPT_PREFIX + self._word_concepts[word]]
+        if word in self._known or not correct:
+            whole = [self._stem(word, language)]
+            return whole + [t for part in self._split(word) for t in self._part_terms(part, language)]
+        parts = self._split(word)
+        if parts:
+            return [t for part in parts for t in self._part_terms(part, language)]
+        corrected = self._correct(word)
+        if corrected:
+            return self._word_terms(corrected, language, correct=False)
+        return [self._stem(word, language)]
+
+    def _part_terms(self, part: str, language: str) -> list[str]:
+        if part in self._word_concepts:
+            return [CONCEPT_PREFIX + self._word_concepts[part]]
+        return [self._stem(part, language)]
+
+    def _stem(self, word: str, language: str) -> str:
+        return self._stemmers[language].stemWord(word)
+
+    @lru_cache(maxsize=20_000)
+    def _split(self, word: str) -> tuple[str, ...]:
+        """Split a compound into two known words (with an optional linking s or e)."""
+        if len(word) < 2 * MIN_PART:
+            return ()
+        for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            head, tail = word[:cut], word[cut:]
+            if tail not in self._known:
+                continue
+            for candidate in (head, head[:-1] if head.endswith(("s", "e")) else None):
+                if candidate and len(candidate) >= MIN_PART - 1 and candidate in self._known:
+                    return (candidate, tail)
+        return ()
+
+    @lru_cache(maxsize=20_000)
+    def _correct(self, word: str) -> str | None:
+        if len(word) < TYPO_MIN_LENGTH or word.isdigit():
+            return None
+        match = process.extractOne(word, self._known_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        return match[0] if match else None

@@ -1,0 +1,68 @@
+"""Channel-neutral input and output of the flows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+# Telegram allows 64 bytes of callback data; actions are kept well below it.
+MAX_ACTION_BYTES = 64
+
+
+class InputKind(Enum):
+    TEXT = "text"
+    COMMAND = "command"
+    CHOICE = "choice"  # a button was chosen; ``text`` holds its action
+    LOCATION = "location"
+    PHOTO = "photo"
+    UNSUPPORTED = "unsupported"  # sticker, voice, document, contact, ...
+
+
+@dataclass(frozen=True)
+class Incoming:
+    user_id: int
+    kind: InputKind
+    text: str = ""  # TEXT: the message; COMMAND: its arguments; CHOICE: the action
+    command: str = ""  # COMMAND: name without the slash, lower case
+    language_code: str | None = None  # as the platform reports it (Telegram's language_code)
+    latitude: float | None = None
+    longitude: float | None = None
+    photo_ids: tuple[str, ...] = ()
+    media: str = ""  # UNSUPPORTED: what it was, e.g. "sticker"
+
+    @classmethod
+    def message(cls, user_id: int, text: str, language_code: str | None = None) -> Incoming:
+        """Text as a resident types it: ``/cmd args`` is a command, anything else text."""
+        stripped = text.strip()
+        if stripped.startswith("/") and len(stripped) > 1:
+            name, _, args = stripped[1:].partition(" ")
+            name = name.split("@", 1)[0].lower()  # /start@WijkwijzerBot
+            return cls(user_id, InputKind.COMMAND, text=args.strip(), command=name,
+                       language_code=language_code)
+        return cls(user_id, InputKind.TEXT, text=text, language_code=language_code)
+
+    @classmethod
+    def choice(cls, user_id: int, action: str, language_code: str | None = None) -> Incoming:
+        return cls(user_id, InputKind.CHOICE, text=action, language_code=language_code)
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+
+    def __post_init__(self) -> None:
+        if len(self.action.encode("utf-8")) > MAX_ACTION_BYTES:
+            raise ValueError(f"button action longer than {MAX_ACTION_BYTES} bytes: {self.action!r}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default=())
+    edit: bool = False  # replace the message whose button was chosen (paging)
+
+    @staticmethod
+    def column(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
+        """One button per row: easiest to read and tap on a phone."""
+        return tuple((b,) for b in buttons)
