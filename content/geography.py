@@ -17,6 +17,9 @@ POSTCODE = re.compile(r"\b(\d{4})\s?([a-z]{2})?\b", re.IGNORECASE)
 MAX_NAME_TOKENS = 4
 FUZZY_MIN_LENGTH = 7  # only longer single words are matched with typos
 FUZZY_CUTOFF = 83
+# "garenkokers" or "garenkokerswijk" for Garenkokerskwartier: a name may be shortened or
+# end in another of these words.
+GENERIC_ENDINGS = ("kwartier", "buurt", "wijk", "polder", "park")
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,13 @@ class Geography:
             return self._compact[compact]
         if exact_only or len(compact) < FUZZY_MIN_LENGTH or compact.isdigit():
             return None
-        # A typo ("schalkwyk"), or the start of a longer name ("garenkokers").
-        for name in self._long_names:
-            if name.startswith(compact):
-                return self._compact[name]
+        # The start of a longer name ("garenkokers"), possibly with another ending ("garenkokerswijk").
+        stem = next((compact[: -len(e)] for e in GENERIC_ENDINGS if compact.endswith(e)), compact)
+        if len(stem) >= FUZZY_MIN_LENGTH:
+            for name in self._long_names:
+                if name.startswith(stem) and (name == stem or name[len(stem):] in GENERIC_ENDINGS):
+                    return self._compact[name]
+        # A typo ("schalkwyk").
         match = process.extractOne(compact, self._long_names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return self._compact[match[0]] if match else None
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from content.geography import Geography
+from content.model import Content
 from content.textfold import fold
 from flows import contact
 from flows.common import (
@@ -15,7 +17,8 @@ from flows.common import (
     topic_text,
 )
 from flows.context import Context, Services
-from flows.places import Where, where_from_text, without_spans
+from flows.faq_matcher import FaqMatcher
+from flows.places import PLACE_WORD, Where, generalise_places, where_from_text
 from flows.types import Button, Reply
 from locales import _, format_number
 
@@ -36,17 +39,23 @@ class Resolution:
 
 def resolve(services: Services, text: str, language: str) -> Resolution:
     """Decide how to answer ``text``: a topic, a gebiedsverbinder, a doubt, or honest ignorance."""
-    loose = where_from_text(services.geography, text, any_number_is_postcode=True)
-    question = without_spans(text, loose.spans) if loose.spans else text
-    match = services.matcher.match(question, language)
-    topic = services.content.topics.get(match.topic_id or "")
+    return resolve_with(services.content, services.geography, services.matcher, text, language)
+
+
+def resolve_with(content: Content, geography: Geography, matcher: FaqMatcher, text: str,
+                 language: str) -> Resolution:
+    """:func:`resolve` with its parts named (for benchmarks and tests without storage)."""
+    loose = where_from_text(geography, text, any_number_is_postcode=True)
+    question = generalise_places(text, loose.spans) if loose.spans else text
+    match = matcher.match(question, language)
+    topic = content.topics.get(match.topic_id or "")
     confident = match.outcome == "confident" and topic is not None
     asks_contact = confident and topic.kind == "contact"
-    where = loose if asks_contact else where_from_text(services.geography, text,
-                                                       any_number_is_postcode=False)
+    where = loose if asks_contact else where_from_text(geography, text, any_number_is_postcode=False)
     if where.spans != loose.spans:  # a year, not a postcode: match the whole text again
-        match = services.matcher.match(without_spans(text, where.spans), language)
-        topic = services.content.topics.get(match.topic_id or "")
+        question = generalise_places(text, where.spans)
+        match = matcher.match(question, language)
+        topic = content.topics.get(match.topic_id or "")
         confident = match.outcome == "confident" and topic is not None
 
     if where.outside_postcode and not confident:
@@ -54,12 +63,9 @@ def resolve(services: Services, text: str, language: str) -> Resolution:
     if confident:
         kind = {"contact": "contact", "open": "open", "smalltalk": "smalltalk"}.get(topic.kind, "topic")
         return Resolution(kind, topic.id, where=where)
-    if where.found and not question.strip():
-        return Resolution("contact", services.content.contact_topic_id, where=where)
-    if where.found and match.outcome != "confident":
-        # A place and an unclear question: the gebiedsverbinder of that place can help.
-        return Resolution("contact", services.content.contact_topic_id, where=where)
-    if match.outcome == "uncertain":
+    if where.found and not set(question.split()) - {PLACE_WORD}:
+        return Resolution("contact", content.contact_topic_id, where=where)  # just a place or postcode
+    if match.outcome == "uncertain" and not where.found:
         return Resolution("uncertain", match.topic_id, tuple(match.suggestions()), where)
     return Resolution("none", match.topic_id, where=where)
 

@@ -14,17 +14,25 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from content.model import Topic
+from content.textfold import fold
 from flows.textanalysis import TextAnalyzer
 
-EXAMPLE_WEIGHT = 0.65  # best single example question
-TOPIC_WEIGHT = 0.35  # the topic as a whole
+EXAMPLE_WEIGHT = 0.8  # best single example question
+TOPIC_WEIGHT = 0.2  # the topic as a whole
 ANSWER_WEIGHT = 0.5  # answer words count half in the topic document
 
-CONFIDENT = 0.42  # at least this score ...
-MARGIN = 0.06  # ... and this far ahead of the next topic: answer directly
-UNCERTAIN = 0.24  # at least this: "Did you mean ...?"
+CONFIDENT = 0.4  # at least this score ...
+MARGIN = 0.01  # ... and this far ahead of the next topic: answer directly
+UNCERTAIN = 0.38  # at least this: "Did you mean ...?"
+# A direct answer needs the topic to know this share of the question's weight; a word the
+# FAQ has never seen ("leden", "parkeervergunning") weighs a lot and so blocks a confident guess.
+COVERAGE = 0.4
 SUGGESTIONS = 3
+SMALLTALK_MAX_WORDS = 5  # "hoi", "dank je wel": short texts only
+SMALLTALK_CUTOFF = 80
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,15 @@ class FaqMatcher:
     def __init__(self, topics: Iterable[Topic], analyzer: TextAnalyzer) -> None:
         self.analyzer = analyzer
         topics = list(topics)
+        # Greetings and thanks are matched as whole short texts, not by their (few) words:
+        # otherwise "wie ben jij" would pull every question with "wie" in it.
+        self._smalltalk = {
+            fold(text): topic.id
+            for topic in topics if topic.kind == "smalltalk"
+            for lang in ("nl", "en") for text in topic.examples[lang]
+        }
+        self._smalltalk_keys = list(self._smalltalk)
+        topics = [t for t in topics if t.kind != "smalltalk"]
         analyzer.learn(
             text
             for topic in topics
@@ -101,6 +118,7 @@ class FaqMatcher:
         self._unknown_idf = math.log(n + 1) + 1
         self._examples = _Index(examples, self._idf)
         self._topics = _Index(topic_docs, self._idf)
+        self._topic_terms = {tid: set(counts) for tid, counts in topic_docs}
 
     def query_vector(self, text: str, language: str) -> dict[str, float]:
         counts = Counter(self.analyzer.terms(text, self.analyzer.language_of(text, language)))
@@ -108,7 +126,18 @@ class FaqMatcher:
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
 
+    def smalltalk(self, text: str) -> str | None:
+        folded = fold(text)
+        if not folded or len(folded.split()) > SMALLTALK_MAX_WORDS:
+            return None
+        hit = process.extractOne(folded, self._smalltalk_keys, scorer=fuzz.ratio,
+                                 score_cutoff=SMALLTALK_CUTOFF)
+        return self._smalltalk[hit[0]] if hit else None
+
     def match(self, text: str, language: str = "nl") -> Match:
+        smalltalk = self.smalltalk(text)
+        if smalltalk:
+            return Match("confident", ((smalltalk, 1.0),))
         query = self.query_vector(text, language)
         if not query:
             return Match("none", ())
@@ -123,7 +152,9 @@ class FaqMatcher:
             return Match("none", ())
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if best >= CONFIDENT and best - runner_up >= MARGIN:
+        known = self._topic_terms[ranked[0][0]]
+        coverage = sum(w * w for t, w in query.items() if t in known)
+        if best >= CONFIDENT and best - runner_up >= MARGIN and coverage >= COVERAGE:
             return Match("confident", ranked)
         if best >= UNCERTAIN:
             return Match("uncertain", ranked)

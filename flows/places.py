@@ -76,11 +76,24 @@ def where_from_text(geography: Geography, text: str, *, any_number_is_postcode: 
                  tuple(spans))
 
 
-def without_spans(text: str, spans: tuple[tuple[int, int], ...]) -> str:
-    """The folded text with the place words left out (for topic matching)."""
+PLACE_WORD = "wijk"
+
+
+def generalise_places(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """The folded text with each named place replaced by the word "wijk".
+
+    "heeft de Europawijk al een wijkplatform" asks the same as "heeft de wijk al een
+    wijkplatform"; the place itself is used for the gebiedsverbinder, not for the topic.
+    """
     tokens = fold_tokens(text)
-    drop = {i for start, end in spans for i in range(start, end)}
-    return " ".join(t for i, t in enumerate(tokens) if i not in drop)
+    out = []
+    for i, token in enumerate(tokens):
+        span = next((s for s in spans if s[0] <= i < s[1]), None)
+        if span is None:
+            out.append(token)
+        elif i == span[0]:
+            out.append(PLACE_WORD)
+    return " ".join(out)
 
 
 def _add(items: list[str], item: str) -> None:

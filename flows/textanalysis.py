@@ -7,7 +7,8 @@ Steps, each handling a way residents write:
 - stop words are dropped, but question words that tell topics apart (wie, wanneer, hoeveel,
   waarom) are concepts and stay;
 - Snowball stemming (Dutch or English, chosen per text): "wijkraden" ~ "wijkraad";
-- Dutch compounds are split into known words: "wijkplatformsubsidie" -> wijkplatform + subsidie;
+- Dutch compounds are split into known words: "wijkplatformsubsidie" -> wijkplatform + subsidie,
+  and a compound written as two words is joined: "initiatief raad" -> initiatiefraad;
 - typos are corrected towards known words with rapidfuzz: "subsdie" -> "subsidie".
 """
 
@@ -26,17 +27,21 @@ STOPWORDS = {
         "de het een en of in op aan van voor met bij naar om te tot uit over door als dan dat die "
         "dit deze er ik je jij u uw we wij ze zij hij zij mijn mij me ons onze hun hen is zijn was "
         "waren ben bent wordt worden werd kan kun kunt kunnen mag mogen moet moeten wil wilt willen "
-        "zou zouden heb hebt heeft hebben had doe doet doen gaat gaan ga komt komen nog al ook wel "
+        "zou zouden heb hebt heeft hebben had gaat gaan ga komt komen nog al ook wel "
         "niet geen maar want dus zo wat hoe waar welk welke welken eigenlijk even graag nou toch "
         "hier daar iets iemand alle alles andere ander meer veel zeer erg nu dan hoor he hè eens "
-        "zich zelf jullie krijg krijgt krijgen zit zitten staat staan".split()
+        "zich zelf jullie krijg krijgt krijgen zit zitten staat staan nou precies allemaal gewoon "
+        "eens straks ooit echt zon zoiets soort beetje misschien alsjeblieft aub svp vraag vraagje "
+        "weet weten iemand mensen men ja nee oke ok ben bent word zeg zegt snap begrijp "
+        "uitleggen vertellen kunt kun".split()
     ),
     "en": set(
         "the a an and or in on at of for with by to from about as than that this these those it "
         "its i you your we our they their he she my me us them is are was were be been being do "
         "does did can could may might must should would will shall have has had not no but so what "
         "how where which there here any some all more much very just also get gets got there's "
-        "what's i'm is it's".split()
+        "whats im its exactly please tell know someone anyone people yes ok okay really "
+        "actually explain question".split()
     ),
 }
 CONCEPT_PREFIX = "~"
@@ -91,15 +96,24 @@ class TextAnalyzer:
             if phrase in folded:
                 out.append(CONCEPT_PREFIX + concept)
                 folded = folded.replace(phrase, " ")
-        for word in folded.split():
-            out.extend(self._word_terms(word, language, correct))
+        words = folded.split()
+        i = 0
+        while i < len(words):
+            # "initiatief raad", "kern team": a compound written as two words.
+            joined = words[i] + words[i + 1] if i + 1 < len(words) else ""
+            if joined in self._known and words[i] not in self._stopwords:
+                out.extend(self._word_terms(joined, language, correct))
+                i += 2
+                continue
+            out.extend(self._word_terms(words[i], language, correct))
+            i += 1
         return out
 
     def _word_terms(self, word: str, language: str, correct: bool) -> list[str]:
-        if word in self._stopwords or (len(word) == 1 and not word.isdigit()):
-            return []
         if word in self._word_concepts:
             return [CONCEPT_PREFIX + self._word_concepts[word]]
+        if word in self._stopwords or len(word) == 1 or (word.isdigit() and len(word) < 4):
+            return []
         if word in self._known or not correct:
             whole = [self._stem(word, language)]
             return whole + [t for part in self._split(word) for t in self._part_terms(part, language)]
@@ -121,17 +135,25 @@ class TextAnalyzer:
 
     @lru_cache(maxsize=20_000)
     def _split(self, word: str) -> tuple[str, ...]:
-        """Split a compound into two known words (with an optional linking s or e)."""
+        """Split a compound in two: both parts known, or else a known first part.
+
+        Dutch compounds end in their main noun; "bingoavond" is about bingo even if
+        "avond" is not a word of the FAQ. A linking s or e ("wijkplatformsubsidie",
+        "bewonersinitiatief") is allowed after the first part.
+        """
         if len(word) < 2 * MIN_PART:
             return ()
+        fallback: tuple[str, ...] = ()
         for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
             head, tail = word[:cut], word[cut:]
-            if tail not in self._known:
-                continue
             for candidate in (head, head[:-1] if head.endswith(("s", "e")) else None):
-                if candidate and len(candidate) >= MIN_PART - 1 and candidate in self._known:
+                if not candidate or len(candidate) < MIN_PART - 1 or candidate not in self._known:
+                    continue
+                if tail in self._known:
                     return (candidate, tail)
-        return ()
+                if not fallback and len(candidate) > MIN_PART:
+                    fallback = (candidate, tail)
+        return fallback
 
     @lru_cache(maxsize=20_000)
     def _correct(self, word: str) -> str | None:

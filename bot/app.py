@@ -1,0 +1,108 @@
+"""The composition root: builds the python-telegram-bot Application and every route."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.telegram_adapter import incoming_from_update, send_replies
+from content.model import Content
+from flows import Assistant
+from flows.menu import commands
+from locales import LANGUAGES, _, language_from_telegram, use_language
+from storage import Database
+
+log = logging.getLogger(__name__)
+
+ASSISTANT = "assistant"
+DATABASE = "database"
+
+
+def build_application(
+    settings: Settings,
+    content: Content,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> Application:
+    """Build the Application. ``request`` objects are for tests and benchmarks."""
+    builder = ApplicationBuilder().token(settings.token or "0:offline")
+    builder = builder.base_url(settings.base_url).base_file_url(settings.base_file_url)
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+
+    async def post_init(app: Application) -> None:
+        db = await Database.open(settings.db_path)
+        app.bot_data[DATABASE] = db
+        app.bot_data[ASSISTANT] = Assistant.create(db, content)
+        await register_commands(app)
+
+    async def post_shutdown(app: Application) -> None:
+        db = app.bot_data.pop(DATABASE, None)
+        if db is not None:
+            await db.close()
+
+    app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+
+    # Routes, in order. Only private chats: Wijkwijzer talks with one resident at a time.
+    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, on_message))
+    app.add_error_handler(on_error)
+    return app
+
+
+async def register_commands(app: Application) -> None:
+    """Telegram's command menu in Dutch (also the default) and English."""
+    try:
+        await app.bot.set_my_commands([BotCommand(n, d) for n, d in commands("nl")])
+        for language in LANGUAGES:
+            await app.bot.set_my_commands([BotCommand(n, d) for n, d in commands(language)],
+                                          language_code=language)
+    except TelegramError as exc:  # the menu is a convenience; the bot works without it
+        log.warning("could not register the command menu: %s", exc)
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    incoming = incoming_from_update(update)
+    if incoming is None or update.effective_chat is None:
+        return
+    replies = await context.bot_data[ASSISTANT].handle(incoming)
+    await send_replies(context.bot, update.effective_chat.id, replies)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    incoming = incoming_from_update(update)
+    await query.answer()
+    message = query.message  # None when Telegram no longer has it
+    if incoming is None or message is None or message.chat.type != "private":
+        return
+    replies = await context.bot_data[ASSISTANT].handle(incoming)
+    await send_replies(context.bot, message.chat.id, replies, pressed=message)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error, and tell the resident something went wrong instead of staying silent."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None or update.effective_user is None:
+        return
+    with use_language(language_from_telegram(update.effective_user.language_code)):
+        text = _("Sorry, something went wrong on my side. Please try again in a moment.")
+    try:
+        await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError:
+        log.exception("could not tell the resident about the error")

@@ -1,0 +1,85 @@
+"""The ``wijkwijzer`` command.
+
+  wijkwijzer                  run on Telegram if TELEGRAM_BOT_TOKEN is set, else the terminal demo
+  wijkwijzer run              the Telegram bot (polling)
+  wijkwijzer shell            the terminal demo
+  wijkwijzer check-content    validate the content files
+  wijkwijzer faq-gaps         questions the assistant could not answer, most frequent first
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from dotenv import load_dotenv
+
+from bot.config import ConfigError, Settings
+from content import Content, ContentError, load_content
+from storage import Database, QuestionLog
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="wijkwijzer", description="Wijkwijzer, the wijkplatform assistant of Haarlem.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    shell = sub.add_parser("shell", help="talk to the assistant in this terminal")
+    shell.add_argument("--lang", choices=("nl", "en"), default="nl", help="language (default nl)")
+    sub.add_parser("check-content", help="validate the content files and report the first problem")
+    gaps = sub.add_parser("faq-gaps", help="list unanswered questions, most frequent first")
+    gaps.add_argument("--limit", type=int, default=50)
+    args = parser.parse_args(argv)
+
+    load_dotenv(".env", override=False)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        command = args.command or ("run" if Settings.from_env().token else "shell")
+        settings = Settings.from_env(require_token=command == "run")
+        if command == "faq-gaps":
+            return asyncio.run(_faq_gaps(settings, args.limit))
+        content = load_content(settings.content_dir)
+        if command == "check-content":
+            print(f"Content is valid: {len(content.topics)} topics, {len(content.stadsdelen)} stadsdelen, "
+                  f"{len(content.wijken)} wijken, {len(content.postcodes)} postcodes.")
+            return 0
+        if command == "shell":
+            from bot.shell import run_shell
+
+            asyncio.run(run_shell(settings.db_path, content, language=getattr(args, "lang", "nl"),
+                                  stdin=sys.stdin, stdout=sys.stdout))
+            return 0
+        return _run(settings, content)
+    except ConfigError as exc:
+        print(f"wijkwijzer: {exc}", file=sys.stderr)
+        return 2
+    except ContentError as exc:
+        print(f"wijkwijzer: content error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(settings: Settings, content: Content) -> int:
+    from bot.app import build_application
+
+    app = build_application(settings, content)
+    app.run_polling(allowed_updates=["message", "callback_query"])
+    return 0
+
+
+async def _faq_gaps(settings: Settings, limit: int) -> int:
+    db = await Database.open(settings.db_path)
+    try:
+        gaps = await QuestionLog(db).gaps(limit)
+    finally:
+        await db.close()
+    if not gaps:
+        print("No unanswered questions yet.")
+        return 0
+    print(f"{'times':>5}  {'lang':5} {'outcome':24} {'stadsdeel':14} question")
+    for gap in gaps:
+        print(f"{gap.count:>5}  {gap.languages:5} {gap.outcomes:24} {gap.stadsdelen or '-':14} {gap.example}")
+    return 0

@@ -1,0 +1,62 @@
+"""Settings from the environment (and an optional .env file), checked at start."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DB = "wijkwijzer.sqlite3"
+TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the setting."""
+
+    def __init__(self, setting: str, problem: str) -> None:
+        self.setting = setting
+        super().__init__(f"{setting} {problem}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None
+    base_url: str
+    db_path: str
+    content_dir: str | None
+
+    @property
+    def base_file_url(self) -> str:
+        """Where files are downloaded: ``…/bot`` becomes ``…/file/bot`` (Telegram's layout)."""
+        if self.base_url.endswith("/bot"):
+            return self.base_url[: -len("bot")] + "file/bot"
+        return self.base_url.rstrip("/") + "/file/bot"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, require_token: bool = False) -> Settings:
+        env = os.environ if env is None else env
+        token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+        if token is None and require_token:
+            raise ConfigError("TELEGRAM_BOT_TOKEN", "is not set: get a token from @BotFather and set it "
+                              "in the environment or in .env")
+        if token is not None and not TOKEN_PATTERN.match(token):
+            raise ConfigError("TELEGRAM_BOT_TOKEN", "is malformed: expected digits, a colon and the key, "
+                              "like 123456:ABC-def")
+
+        base_url = env.get("TELEGRAM_BASE_URL", "").strip() or DEFAULT_BASE_URL
+        parsed = urlparse(base_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConfigError("TELEGRAM_BASE_URL", f"is not an http(s) URL: {base_url!r}")
+
+        db_path = env.get("WIJKWIJZER_DB", "").strip() or DEFAULT_DB
+        if Path(db_path).is_dir():
+            raise ConfigError("WIJKWIJZER_DB", f"is a directory, expected a database file: {db_path!r}")
+
+        content_dir = env.get("WIJKWIJZER_CONTENT", "").strip() or None
+        if content_dir is not None and not Path(content_dir).is_dir():
+            raise ConfigError("WIJKWIJZER_CONTENT", f"is not a directory: {content_dir!r}")
+        return cls(token, base_url, db_path, content_dir)

@@ -1,0 +1,73 @@
+"""The terminal demo: talk to the same flows as on Telegram, without a token or network.
+
+Type text as you would in Telegram; choose a button by typing its number; send a
+location with ``/locatie 52.3812 4.6366``. With piped input it reads lines until the
+end, prints the replies and exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TextIO
+
+from content.model import Content
+from flows import Assistant, Incoming, InputKind, Reply
+from flows.types import Button
+from storage import Database
+
+SHELL_USER_ID = 0  # the one local resident of the demo database
+
+
+def render(replies: list[Reply], out: TextIO) -> list[Button]:
+    """Print replies with numbered buttons; return the buttons in that numbering."""
+    buttons: list[Button] = []
+    for reply in replies:
+        out.write(f"\nWijkwijzer: {reply.text}\n")
+        for row in reply.buttons:
+            for button in row:
+                buttons.append(button)
+                out.write(f"  [{len(buttons)}] {button.label}\n")
+    out.flush()
+    return buttons
+
+
+def parse_line(line: str, buttons: list[Button], user_id: int, language: str) -> Incoming:
+    if line.isdigit() and 1 <= int(line) <= len(buttons):
+        return Incoming.choice(user_id, buttons[int(line) - 1].action, language)
+    parts = line.split()
+    if len(parts) == 3 and parts[0] in ("/locatie", "/location"):
+        try:
+            return Incoming(user_id, InputKind.LOCATION, language_code=language,
+                            latitude=float(parts[1].rstrip(",")), longitude=float(parts[2]))
+        except ValueError:
+            pass
+    return Incoming.message(user_id, line, language)
+
+
+async def run_shell(db_path: str, content: Content, *, language: str, stdin: TextIO, stdout: TextIO,
+                    user_id: int = SHELL_USER_ID) -> None:
+    db = await Database.open(db_path)
+    try:
+        assistant = Assistant.create(db, content)
+        interactive = stdin.isatty()
+        buttons: list[Button] = []
+        if interactive:
+            stdout.write("Wijkwijzer (terminal). Type a question; choose a button by its number; "
+                         "Ctrl-D to stop.\n")
+            buttons = render(await assistant.handle(Incoming.message(user_id, "/start", language)), stdout)
+        while True:
+            if interactive:
+                stdout.write("\n> ")
+                stdout.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            line = line.strip()
+            if not line:
+                continue
+            if not interactive:
+                stdout.write(f"\n> {line}\n")
+            replies = await assistant.handle(parse_line(line, buttons, user_id, language))
+            buttons = render(replies, stdout) or buttons
+    finally:
+        await db.close()

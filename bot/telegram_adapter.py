@@ -1,0 +1,84 @@
+"""Telegram <-> flows: updates become Incoming inputs, Replies become messages.
+
+Texts are sent without a parse mode, so nothing a resident or staff member typed
+can be read as markup.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Update
+from telegram.error import BadRequest
+
+from flows.types import Incoming, InputKind, Reply
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = 4096  # Telegram's limit for one text message, in characters
+
+# What Telegram can send that the flows do not read, by the Message attribute that holds it.
+UNSUPPORTED_MEDIA = ("sticker", "voice", "audio", "video", "video_note", "animation", "document",
+                     "contact", "poll", "dice", "venue", "game", "story")
+
+
+def incoming_from_update(update: Update) -> Incoming | None:
+    """The channel-neutral input of an update, or None for updates the assistant ignores."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return None
+    language = user.language_code
+    if update.callback_query is not None:
+        return Incoming.choice(user.id, update.callback_query.data or "", language)
+    message = update.message
+    if message is None:
+        return None  # edited messages, channel posts, ...
+    if message.text is not None:
+        return Incoming.message(user.id, message.text, language)
+    if message.location is not None and message.venue is None:
+        return Incoming(user.id, InputKind.LOCATION, language_code=language,
+                        latitude=message.location.latitude, longitude=message.location.longitude)
+    if message.photo:
+        return Incoming(user.id, InputKind.PHOTO, text=message.caption or "", language_code=language,
+                        photo_ids=(message.photo[-1].file_id,))
+    media = next((name for name in UNSUPPORTED_MEDIA if getattr(message, name, None)), "other")
+    return Incoming(user.id, InputKind.UNSUPPORTED, language_code=language, media=media)
+
+
+def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split a long text into messages, at paragraph, line or word breaks where possible."""
+    chunks = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
+        if cut <= 0:
+            cut = limit
+        chunks.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    chunks.append(text)
+    return chunks
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.action) for b in row] for row in reply.buttons]
+    )
+
+
+async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], *, pressed: MaybeInaccessibleMessage | None = None) -> None:
+    """Send the replies; a reply marked ``edit`` replaces the message whose button was pressed."""
+    for reply in replies:
+        chunks = split_text(reply.text)
+        markup = keyboard(reply)
+        if reply.edit and pressed is not None and len(chunks) == 1:
+            try:
+                await bot.edit_message_text(chunks[0], chat_id=chat_id, message_id=pressed.message_id,
+                                            reply_markup=markup)
+                continue
+            except BadRequest as exc:
+                if "not modified" in str(exc).lower():
+                    continue
+                log.info("could not edit message %s, sending a new one: %s", pressed.message_id, exc)
+        for i, chunk in enumerate(chunks):
+            await bot.send_message(chat_id, chunk, reply_markup=markup if i == len(chunks) - 1 else None)
