@@ -25,6 +25,7 @@ from locales import _, format_number
 MAX_QUESTION = 1000  # characters; longer texts are not questions
 TOPICS_PER_PAGE = 6
 STORED_TEXT = 1000  # characters of an unanswered question kept for staff
+NEARBY = 2  # topics offered under an honest "I do not know"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Resolution:
 
     kind: str  # topic | contact | open | smalltalk | uncertain | none | outside
     topic_id: str | None = None
+    # topics to offer as buttons: uncertain, the candidates; topic, close alternatives;
+    # none, the nearest topics (which do not answer the question, but may help)
     suggestions: tuple[str, ...] = ()
     where: Where = Where()
 
@@ -58,16 +61,17 @@ def resolve_with(content: Content, geography: Geography, matcher: FaqMatcher, te
         topic = content.topics.get(match.topic_id or "")
         confident = match.outcome == "confident" and topic is not None
 
-    if where.outside_postcode and not confident:
+    if where.outside_postcode and (not confident or topic.kind == "contact"):
         return Resolution("outside", where=where)
     if confident:
         kind = {"contact": "contact", "open": "open", "smalltalk": "smalltalk"}.get(topic.kind, "topic")
-        return Resolution(kind, topic.id, where=where)
+        return Resolution(kind, topic.id, tuple(match.close_alternatives()), where=where)
     if where.found and not set(question.split()) - {PLACE_WORD}:
         return Resolution("contact", content.contact_topic_id, where=where)  # just a place or postcode
     if match.outcome == "uncertain" and not where.found:
         return Resolution("uncertain", match.topic_id, tuple(match.suggestions()), where)
-    return Resolution("none", match.topic_id, where=where)
+    nearby = tuple(match.suggestions()[:NEARBY])
+    return Resolution("none", match.topic_id, nearby, where=where)
 
 
 async def answer(ctx: Context, text: str) -> list[Reply]:
@@ -81,7 +85,7 @@ async def answer(ctx: Context, text: str) -> list[Reply]:
     stadsdeel_id = result.where.stadsdeel_id or stadsdeel_of_wijk(ctx, ctx.wijk_code)
 
     if result.kind == "topic":
-        return [topic_reply(ctx, result.topic_id)]
+        return [topic_reply(ctx, result.topic_id, also=result.suggestions)]
     if result.kind == "smalltalk":
         topic = services.content.topics[result.topic_id]
         return [Reply(topic.answer.get(ctx.language), main_menu_buttons())]
@@ -108,30 +112,38 @@ async def answer(ctx: Context, text: str) -> list[Reply]:
         text = _("Postcode {postcode} is not a Haarlem postcode as far as I know. "
                  "I can only help with wijken in Haarlem.").format(postcode=result.where.outside_postcode)
         return [Reply(text, Reply.column(stadsdeel_buttons(ctx, "sd") + [menu_button()]))]
-    return [not_known(ctx, stadsdeel_id)]
+    return [not_known(ctx, stadsdeel_id, nearby=result.suggestions)]
 
 
-def not_known(ctx: Context, stadsdeel_id: str | None) -> Reply:
+def not_known(ctx: Context, stadsdeel_id: str | None, *, nearby: tuple[str, ...] = ()) -> Reply:
+    """Say honestly that we do not know; offer nearby topics and the gebiedsverbinder."""
     text = _("I do not have an answer to that. I only answer questions about wijkplatforms, with "
              "information from the municipality, and I do not want to guess.")
-    return _with_contact(ctx, text, stadsdeel_id)
+    topics = ctx.services.content.topics
+    extra = [Button(topics[tid].title.get(ctx.language), f"t:{tid}") for tid in nearby]
+    if extra:
+        text += "\n\n" + _("Perhaps one of these subjects helps (buttons below).")
+    return _with_contact(ctx, text, stadsdeel_id, extra)
 
 
-def _with_contact(ctx: Context, text: str, stadsdeel_id: str | None) -> Reply:
+def _with_contact(ctx: Context, text: str, stadsdeel_id: str | None, extra: list[Button] | None = None) -> Reply:
     """Add who can answer: the gebiedsverbinder, or buttons to find them."""
+    extra = extra or []
     if stadsdeel_id:
         body = _("The gebiedsverbinder of your stadsdeel can help you further:")
         return Reply(f"{text}\n\n{body}\n{contact_card(ctx, stadsdeel_id)}",
-                     Reply.column([menu_button()]))
+                     Reply.column(extra + [menu_button()]))
     body = _("The gebiedsverbinder of your stadsdeel can help you further. Which stadsdeel do you live in?")
-    return Reply(f"{text}\n\n{body}", Reply.column(stadsdeel_buttons(ctx, "sd") + [menu_button()]))
+    return Reply(f"{text}\n\n{body}", Reply.column(extra + stadsdeel_buttons(ctx, "sd") + [menu_button()]))
 
 
-def topic_reply(ctx: Context, topic_id: str) -> Reply:
+def topic_reply(ctx: Context, topic_id: str, *, also: tuple[str, ...] = ()) -> Reply:
+    """The answer, with its follow-up topics and any close alternatives as buttons."""
     content = ctx.services.content
     topic = content.topics[topic_id]
+    others = list(dict.fromkeys(topic.follow_up + also))
     buttons = [Button(content.topics[other].title.get(ctx.language), f"t:{other}")
-               for other in topic.follow_up]
+               for other in others if other != topic_id]
     return Reply(topic_text(content, topic), Reply.column(buttons + [menu_button()]))
 
 

@@ -25,12 +25,13 @@ TOPIC_WEIGHT = 0.2  # the topic as a whole
 ANSWER_WEIGHT = 0.5  # answer words count half in the topic document
 
 CONFIDENT = 0.4  # at least this score ...
-MARGIN = 0.01  # ... and this far ahead of the next topic: answer directly
+MARGIN = 0.01  # ... and ahead of the next topic by this share of its score: answer directly
 UNCERTAIN = 0.38  # at least this: "Did you mean ...?"
 # A direct answer needs the topic to know this share of the question's weight; a word the
 # FAQ has never seen ("leden", "parkeervergunning") weighs a lot and so blocks a confident guess.
 COVERAGE = 0.4
 SUGGESTIONS = 3
+CLOSE = 0.9  # a topic this close to the best is offered under the answer
 SMALLTALK_MAX_WORDS = 5  # "hoi", "dank je wel": short texts only
 SMALLTALK_CUTOFF = 80
 
@@ -46,6 +47,13 @@ class Match:
 
     def suggestions(self) -> list[str]:
         return [tid for tid, score in self.ranked[:SUGGESTIONS] if score >= UNCERTAIN * 0.75]
+
+    def close_alternatives(self) -> list[str]:
+        """Other topics that scored almost as high as the best one (offered as buttons)."""
+        if not self.ranked:
+            return []
+        best = self.ranked[0][1]
+        return [tid for tid, score in self.ranked[1:SUGGESTIONS] if score >= CLOSE * best]
 
 
 class _Index:
@@ -154,7 +162,9 @@ class FaqMatcher:
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         known = self._topic_terms[ranked[0][0]]
         coverage = sum(w * w for t, w in query.items() if t in known)
-        if best >= CONFIDENT and best - runner_up >= MARGIN and coverage >= COVERAGE:
+        if coverage < COVERAGE:
+            return Match("none", ranked)  # about something the FAQ does not know
+        if best >= CONFIDENT and best - runner_up >= MARGIN * best:
             return Match("confident", ranked)
         if best >= UNCERTAIN:
             return Match("uncertain", ranked)

@@ -33,7 +33,7 @@ STOPWORDS = {
         "zich zelf jullie krijg krijgt krijgen zit zitten staat staan nou precies allemaal gewoon "
         "eens straks ooit echt zon zoiets soort beetje misschien alsjeblieft aub svp vraag vraagje "
         "weet weten iemand mensen men ja nee oke ok ben bent word zeg zegt snap begrijp "
-        "uitleggen vertellen kunt kun".split()
+        "uitleggen vertellen kunt kun nieuw nieuwe".split()
     ),
     "en": set(
         "the a an and or in on at of for with by to from about as than that this these those it "
@@ -41,7 +41,7 @@ STOPWORDS = {
         "does did can could may might must should would will shall have has had not no but so what "
         "how where which there here any some all more much very just also get gets got there's "
         "whats im its exactly please tell know someone anyone people yes ok okay really "
-        "actually explain question".split()
+        "actually explain question new".split()
     ),
 }
 CONCEPT_PREFIX = "~"
@@ -114,15 +114,18 @@ class TextAnalyzer:
             return [CONCEPT_PREFIX + self._word_concepts[word]]
         if word in self._stopwords or len(word) == 1 or (word.isdigit() and len(word) < 4):
             return []
-        if word in self._known or not correct:
-            whole = [self._stem(word, language)]
-            return whole + [t for part in self._split(word) for t in self._part_terms(part, language)]
         parts = self._split(word)
-        if parts:
+        if parts and parts[1] in self._known:
+            # A compound of two known words matches by its parts, wherever it was seen:
+            # "wijkplatformsubsidie" is about the wijkplatform and about subsidie.
             return [t for part in parts for t in self._part_terms(part, language)]
-        corrected = self._correct(word)
+        if word in self._known or not correct:
+            return [self._stem(word, language)] + [t for part in parts for t in self._part_terms(part, language)]
+        corrected = self._correct(word)  # a typo of a known word ("gebiedsverbider")
         if corrected:
             return self._word_terms(corrected, language, correct=False)
+        if parts:  # a compound with a known first part ("bingoavond")
+            return [t for part in parts for t in self._part_terms(part, language)]
         return [self._stem(word, language)]
 
     def _part_terms(self, part: str, language: str) -> list[str]:

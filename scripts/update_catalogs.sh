@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Extract the translatable texts and merge them into the nl and en catalogs.
+# Then translate every empty msgstr (tests/test_i18n.py fails while one is missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pybabel extract -F pyproject.toml -k N_ --no-location --sort-output --project=wijkwijzer \
+  -o locales/wijkwijzer.pot bot flows content locales
+pybabel update -i locales/wijkwijzer.pot -d locales -D wijkwijzer --no-fuzzy-matching \
+  --omit-header --ignore-obsolete

@@ -1,0 +1,31 @@
+"""Run the real Application offline, with post_init/post_shutdown as run_polling would."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.config import Settings
+from content.model import Content
+from tests.auxil.recording_request import RecordingRequest
+
+
+def offline_application(db_path: str, content: Content) -> tuple[Application, RecordingRequest]:
+    request = RecordingRequest()
+    settings = Settings(token="123456:TEST-token", base_url="http://offline.invalid/bot",
+                        db_path=db_path, content_dir=None)
+    return build_application(settings, content, request=request, get_updates_request=RecordingRequest()), request
+
+
+@asynccontextmanager
+async def running(app: Application) -> AsyncIterator[Application]:
+    await app.initialize()
+    await app.post_init(app)
+    try:
+        yield app
+    finally:
+        await app.post_shutdown(app)
+        await app.shutdown()

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from content import Content, load_content
+from flows import Assistant, Incoming, Reply
+from storage import Database
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> str:
+    return str(tmp_path / "wijkwijzer.sqlite3")
+
+
+@pytest.fixture
+async def db(db_path: str) -> AsyncIterator[Database]:
+    database = await Database.open(db_path)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def assistant(db: Database, content: Content) -> Assistant:
+    return Assistant.create(db, content)
+
+
+class Resident:
+    """A resident talking to the assistant: say() and press() return the replies."""
+
+    def __init__(self, assistant: Assistant, user_id: int = 42, language_code: str | None = "nl") -> None:
+        self.assistant = assistant
+        self.user_id = user_id
+        self.language_code = language_code
+        self.last: list[Reply] = []
+
+    async def say(self, text: str) -> list[Reply]:
+        self.last = await self.assistant.handle(Incoming.message(self.user_id, text, self.language_code))
+        return self.last
+
+    async def press(self, action: str) -> list[Reply]:
+        self.last = await self.assistant.handle(Incoming.choice(self.user_id, action, self.language_code))
+        return self.last
+
+    async def send(self, incoming: Incoming) -> list[Reply]:
+        self.last = await self.assistant.handle(incoming)
+        return self.last
+
+
+def text_of(replies: list[Reply]) -> str:
+    return "\n".join(r.text for r in replies)
+
+
+def actions_of(replies: list[Reply]) -> list[str]:
+    return [b.action for r in replies for row in r.buttons for b in row]
+
+
+@pytest.fixture
+def resident(assistant: Assistant) -> Resident:
+    return Resident(assistant)

@@ -1,0 +1,138 @@
+"""Questions in residents' own words: answers, doubts, honest fallbacks and the gap log."""
+
+from __future__ import annotations
+
+from flows.types import Incoming
+from storage import QuestionLog
+from tests.conftest import Resident, actions_of, text_of
+
+
+async def test_confident_answer_has_facts_source_and_follow_ups(resident: Resident) -> None:
+    replies = await resident.say("hoeveel subsidie krijgt een wijkplatform?")
+    text = text_of(replies)
+    assert "€ 5.000" in text
+    assert "Bron: gemeente Haarlem" in text and "Subsidie voor wijkplatforms" in text
+    assert "t:subsidie-voorwaarden" in actions_of(replies)
+    assert "menu" in actions_of(replies)
+
+
+async def test_typos_and_compounds_are_understood(resident: Resident) -> None:
+    text = text_of(await resident.say("wat is een wijkplatfrom"))
+    assert "netwerk van mensen" in text
+    text = text_of(await resident.say("wanneer moet ik de wijkplatformsubsidie aanvragen"))
+    assert "1 oktober" in text
+
+
+async def test_english_question_gets_english_answer(assistant) -> None:
+    english = Resident(assistant, user_id=7, language_code="en")
+    text = text_of(await english.say("how much money does a wijkplatform get"))
+    assert "€ 5,000" in text and "Source: municipality of Haarlem" in text
+
+
+async def test_place_in_question_resolves_to_gebiedsverbinder(resident: Resident) -> None:
+    text = text_of(await resident.say("Wie is de gebiedsverbinder voor Schalkwijk?"))
+    assert "Ingrid Hamer" in text and "iphamer@haarlem.nl" in text
+    text = text_of(await resident.say("contact 2034"))
+    assert "Ingrid Hamer" in text
+    text = text_of(await resident.say("gebiedsverbinder indische buurt"))
+    assert "Indischewijk ligt in stadsdeel Noord" in text and "Karin Kranendonk" in text
+
+
+async def test_year_is_not_read_as_postcode(resident: Resident) -> None:
+    text = text_of(await resident.say("wat gebeurde er op 21 december 2023 en 1 januari 2024"))
+    assert "Ingrid Hamer" not in text and "Te Zaanenkwartier" not in text
+
+
+async def test_open_question_is_honest_and_names_contact(resident: Resident, db) -> None:
+    replies = await resident.say("Wat als een wijkplatform niet goed functioneert?")
+    text = text_of(replies)
+    assert "Ik weet het dus niet" in text
+    assert "In welk stadsdeel woont u?" in text  # no wijk known yet: buttons to find the contact
+    assert "sd:noord" in actions_of(replies)
+    gaps = await QuestionLog(db).gaps()
+    assert [(g.outcomes, g.count) for g in gaps] == [("open_question", 1)]
+
+
+async def test_open_question_with_saved_wijk_gives_that_gebiedsverbinder(resident: Resident) -> None:
+    await resident.press("w:set:WK039221")  # Meerwijk
+    text = text_of(await resident.say("wat als het wijkplatform niet goed functioneert"))
+    assert "Ik weet het dus niet" in text and "Ingrid Hamer" in text
+
+
+async def test_off_topic_question_gets_honest_fallback_and_is_logged(resident: Resident, db) -> None:
+    text = text_of(await resident.say("hoe vraag ik een parkeervergunning aan"))
+    assert "Daar heb ik geen antwoord op" in text
+    await resident.say("hoe vraag ik een parkeervergunning aan?")
+    gaps = await QuestionLog(db).gaps()
+    assert gaps[0].count == 2 and gaps[0].outcomes == "no_match" and gaps[0].languages == "nl"
+
+
+async def test_unknown_subject_is_not_known_but_offers_nearby_topics(resident: Resident) -> None:
+    replies = await resident.say("hoeveel leden heeft het wijkplatform")
+    assert "Daar heb ik geen antwoord op" in text_of(replies) and "Misschien helpt" in text_of(replies)
+    assert any(a.startswith("t:") for a in actions_of(replies))
+
+
+async def test_nonsense_gets_honest_fallback(resident: Resident) -> None:
+    assert "Daar heb ik geen antwoord op" in text_of(await resident.say("asdkjhasd qwpoe"))
+
+
+async def test_close_alternative_is_offered_under_the_answer(resident: Resident) -> None:
+    replies = await resident.say("wijkplatform in de wijk")
+    actions = actions_of(replies)
+    assert "t:wijk-zonder-wijkplatform" in actions or "t:welke-wijkplatforms" in actions
+    assert {"t:wijk-zonder-wijkplatform", "t:welke-wijkplatforms"} <= set(actions) | {
+        "t:" + resident.assistant.services.matcher.match("wijkplatform in de wijk").topic_id}
+
+
+async def test_uncertain_question_offers_did_you_mean(resident: Resident, db) -> None:
+    replies = await resident.say("namens ons praten")
+    assert "Bedoelt u" in text_of(replies)
+    actions = actions_of(replies)
+    assert 2 <= len([a for a in actions if a.startswith("t:")]) <= 3 and "other" in actions
+    assert (await QuestionLog(db).gaps())[0].outcomes == "uncertain"
+    text = text_of(await resident.press("other"))
+    assert "Daar heb ik geen antwoord op" in text
+
+
+async def test_postcode_outside_haarlem(resident: Resident) -> None:
+    replies = await resident.say("gebiedsverbinder 2042")
+    assert "2042 is voor zover ik weet geen Haarlemse postcode" in text_of(replies)
+
+
+async def test_overlong_text_is_refused_politely(resident: Resident) -> None:
+    text = text_of(await resident.say("wijkplatform " * 200))
+    assert "te lang voor een vraag" in text and "1.000" in text
+
+
+async def test_smalltalk(resident: Resident) -> None:
+    assert "Hallo!" in text_of(await resident.say("hoi"))
+    assert "Graag gedaan" in text_of(await resident.say("dank je wel"))
+
+
+async def test_browse_groups_and_pages(resident: Resident) -> None:
+    replies = await resident.press("m:faq")
+    assert actions_of(replies)[:5] == ["g:basis:0", "g:overgang:0", "g:geld:0", "g:meedoen:0", "g:open:0"]
+    page = await resident.press("g:geld:0")
+    actions = actions_of(page)
+    assert page[0].edit and len([a for a in actions if a.startswith("t:")]) == 6
+    assert "g:geld:1" in actions and "faq" in actions
+    second = await resident.press("g:geld:1")
+    assert "g:geld:0" in actions_of(second) and "(2 van 2)" in second[0].text
+    topic = await resident.press("t:initiatiefbudget-bedragen")
+    assert "€ 500" in text_of(topic)
+
+
+async def test_unknown_topic_or_group_does_not_crash(resident: Resident) -> None:
+    assert "bestaat niet meer" in text_of(await resident.press("t:bestaat-niet"))
+    assert "Kies een onderwerp" in text_of(await resident.press("g:nope:3"))
+    assert "werkt niet meer" in text_of(await resident.press("zzz"))
+
+
+async def test_photo_and_unsupported_media(resident: Resident) -> None:
+    from flows.types import InputKind
+
+    photo = Incoming(42, InputKind.PHOTO, photo_ids=("abc",), language_code="nl")
+    assert "Foto's kan ik nog niet gebruiken" in text_of(await resident.send(photo))
+    sticker = Incoming(42, InputKind.UNSUPPORTED, media="sticker", language_code="nl")
+    assert "kan ik niet lezen" in text_of(await resident.send(sticker))

@@ -1,0 +1,71 @@
+"""Migrations on a blank database and on an older one; writes are atomic."""
+
+from __future__ import annotations
+
+import pytest
+
+import storage.db as db_module
+from storage import ConversationRepository, ConversationState, Database, ResidentRepository
+from storage.migrations import MIGRATIONS
+
+
+async def columns(db: Database, table: str) -> list[str]:
+    return [row["name"] for row in await db.fetchall(f"PRAGMA table_info({table})")]
+
+
+async def test_blank_database_gets_every_migration(db_path: str) -> None:
+    db = await Database.open(db_path)
+    try:
+        assert await db.applied_migrations() == [name for name, _ in MIGRATIONS]
+        assert await columns(db, "residents") == ["user_id", "language", "wijk_code", "created_at", "updated_at"]
+        assert await columns(db, "conversations") == ["user_id", "flow", "step", "data", "updated_at"]
+        assert "outcome" in await columns(db, "unanswered_questions")
+        assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
+    finally:
+        await db.close()
+
+
+async def test_reopening_applies_nothing_twice(db_path: str) -> None:
+    db = await Database.open(db_path)
+    await ResidentRepository(db).set_language(1, "en")
+    await db.close()
+    db = await Database.open(db_path)
+    try:
+        assert await db.migrate() == []
+        assert (await ResidentRepository(db).get(1)).language == "en"
+    finally:
+        await db.close()
+
+
+async def test_upgrade_keeps_data_and_applies_new_migration(db_path: str, monkeypatch) -> None:
+    db = await Database.open(db_path)
+    await ConversationRepository(db).save(5, ConversationState("contact", "ask_stadsdeel", {"x": "é"}))
+    await db.close()
+
+    extra = ("m999_test_column", ("ALTER TABLE residents ADD COLUMN nickname TEXT",))
+    monkeypatch.setattr(db_module, "MIGRATIONS", [*MIGRATIONS, extra])
+    db = await Database.open(db_path)
+    try:
+        assert (await db.applied_migrations())[-1] == "m999_test_column"
+        assert "nickname" in await columns(db, "residents")
+        state = await ConversationRepository(db).get(5)
+        assert state == ConversationState("contact", "ask_stadsdeel", {"x": "é"})
+    finally:
+        await db.close()
+
+
+async def test_failed_write_rolls_back(db: Database) -> None:
+    async def half_then_fail(conn) -> None:
+        await conn.execute("INSERT INTO residents (user_id, language) VALUES (9, 'nl')")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await db.write(half_then_fail)
+    assert await ResidentRepository(db).get(9) is None
+
+
+async def test_language_check_constraint(db: Database) -> None:
+    import sqlite3
+
+    with pytest.raises(sqlite3.IntegrityError):
+        await ResidentRepository(db).set_language(1, "de")
