@@ -7,11 +7,12 @@ can be read as markup.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Update
 from telegram.error import BadRequest
 
-from flows.types import Incoming, InputKind, Reply
+from flows.types import Button, Incoming, InputKind, Reply
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,14 @@ def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
+    return _keyboard(reply.buttons) if reply.buttons else None
+
+
+@lru_cache(maxsize=2048)
+def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    """Keyboards are immutable, and menus and pickers repeat: build each one once."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.action) for b in row] for row in reply.buttons]
+        [[InlineKeyboardButton(b.label, callback_data=b.action) for b in row] for row in rows]
     )
 
 

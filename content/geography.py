@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from shapely.geometry import Point, shape
@@ -35,7 +36,7 @@ class Place:
 @dataclass(frozen=True)
 class PostcodeHit:
     pc4: str
-    wijk_codes: tuple[str, ...]  # empty: not a Haarlem postcode
+    wijk_codes: tuple  # the wijk codes (empty: not a Haarlem postcode)
     span: tuple[int, int]
 
 
@@ -56,6 +57,7 @@ class Geography:
         self._compact = {key.replace(" ", ""): value for key, value in self._names.items()}
         self._long_names = [k for k in self._compact if len(k) >= FUZZY_MIN_LENGTH]
         self._polygons = [(code, prep(shape(geom))) for code, geom in content.wijk_polygons.items()]
+        self._lookup = lru_cache(maxsize=50_000)(self._lookup)  # the same words come back often
 
     # ------------------------------------------------------------ names
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from content.model import Content, Source, Topic
 from flows.context import Context
 from flows.types import Button, Reply
-from locales import N_, _, current_language, format_day, format_month_year
+from locales import N_, _, current_language, format_day, format_month_year, use_language
 
 MAIN_MENU = (
     (N_("Questions about wijkplatforms"), "m:faq"),
@@ -25,15 +27,20 @@ def menu_button() -> Button:
 
 
 def source_date(source: Source) -> str:
-    if source.precision == "day":
-        text = format_day(source.date)
-    elif source.precision == "month":
-        text = format_month_year(source.date)
-    else:
-        text = str(source.date.year)
-    if source.read:
-        return _("as read in {date}").format(date=text)
-    return text
+    return _source_date(source, current_language())
+
+
+@lru_cache(maxsize=256)
+def _source_date(source: Source, language: str) -> str:
+    """Dates formatted by Babel, once per source and language."""
+    with use_language(language):
+        if source.precision == "day":
+            text = format_day(source.date)
+        elif source.precision == "month":
+            text = format_month_year(source.date)
+        else:
+            text = str(source.date.year)
+        return _("as read in {date}").format(date=text) if source.read else text
 
 
 def source_line(content: Content, source_ids: tuple[str, ...]) -> str:

@@ -18,7 +18,7 @@ from flows.common import (
 )
 from flows.context import Context, Services
 from flows.faq_matcher import FaqMatcher
-from flows.places import PLACE_WORD, Where, generalise_places, where_from_text
+from flows.places import PLACE_WORD, Where, generalise_places, read_places
 from flows.types import Button, Reply
 from locales import _, format_number
 
@@ -48,13 +48,14 @@ def resolve(services: Services, text: str, language: str) -> Resolution:
 def resolve_with(content: Content, geography: Geography, matcher: FaqMatcher, text: str,
                  language: str) -> Resolution:
     """:func:`resolve` with its parts named (for benchmarks and tests without storage)."""
-    loose = where_from_text(geography, text, any_number_is_postcode=True)
+    reading = read_places(geography, text)
+    loose = reading.where(any_number_is_postcode=True)
     question = generalise_places(text, loose.spans) if loose.spans else text
     match = matcher.match(question, language)
     topic = content.topics.get(match.topic_id or "")
     confident = match.outcome == "confident" and topic is not None
     asks_contact = confident and topic.kind == "contact"
-    where = loose if asks_contact else where_from_text(geography, text, any_number_is_postcode=False)
+    where = loose if asks_contact else reading.where(any_number_is_postcode=False)
     if where.spans != loose.spans:  # a year, not a postcode: match the whole text again
         question = generalise_places(text, where.spans)
         match = matcher.match(question, language)

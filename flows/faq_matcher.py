@@ -10,10 +10,11 @@ falls through to an honest "I don't know" instead of a guess.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from content.model import Topic
@@ -57,28 +58,28 @@ class Match:
 
 
 class _Index:
-    """A small TF-IDF index with an inverted list, for cosine similarity."""
+    """TF-IDF vectors of documents, scored against a query with NumPy.
 
-    def __init__(self, docs: list[tuple[str, Counter[str]]], idf: dict[str, float]) -> None:
-        self.owner = [owner for owner, _ in docs]
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, (_, counts) in enumerate(docs):
+    Documents are grouped by owner (topic) so the best document per owner is one
+    ``maximum.reduceat`` away.
+    """
+
+    def __init__(self, docs: list[tuple[str, Counter[str]]], idf: dict[str, float],
+                 columns: dict[str, int]) -> None:
+        docs = sorted(docs, key=lambda doc: doc[0])  # owners contiguous
+        self.matrix = np.zeros((len(docs), len(columns)), dtype=np.float64)
+        for row, (_, counts) in enumerate(docs):
             weights = {t: (1 + math.log(c)) * idf[t] for t, c in counts.items() if c > 0}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             for term, weight in weights.items():
-                self.postings[term].append((i, weight / norm))
+                self.matrix[row, columns[term]] = weight / norm
+        owners = [owner for owner, _ in docs]
+        self.starts = np.array([i for i, o in enumerate(owners) if i == 0 or owners[i - 1] != o])
+        self.owners = [owners[i] for i in self.starts]
 
-    def best_per_owner(self, query: dict[str, float]) -> dict[str, float]:
-        scores: dict[int, float] = defaultdict(float)
-        for term, qweight in query.items():
-            for doc, dweight in self.postings.get(term, ()):
-                scores[doc] += qweight * dweight
-        best: dict[str, float] = {}
-        for doc, score in scores.items():
-            owner = self.owner[doc]
-            if score > best.get(owner, 0.0):
-                best[owner] = score
-        return best
+    def best_per_owner(self, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        scores = self.matrix[:, columns] @ weights
+        return np.maximum.reduceat(scores, self.starts)
 
 
 class FaqMatcher:
@@ -124,8 +125,10 @@ class FaqMatcher:
         n = len(examples)
         self._idf = {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
         self._unknown_idf = math.log(n + 1) + 1
-        self._examples = _Index(examples, self._idf)
-        self._topics = _Index(topic_docs, self._idf)
+        self._columns = {term: i for i, term in enumerate(sorted(self._idf))}
+        self._examples = _Index(examples, self._idf, self._columns)
+        self._topics = _Index(topic_docs, self._idf, self._columns)
+        assert self._examples.owners == self._topics.owners
         self._topic_terms = {tid: set(counts) for tid, counts in topic_docs}
 
     def query_vector(self, text: str, language: str) -> dict[str, float]:
@@ -149,19 +152,21 @@ class FaqMatcher:
         query = self.query_vector(text, language)
         if not query:
             return Match("none", ())
-        by_example = self._examples.best_per_owner(query)
-        by_topic = self._topics.best_per_owner(query)
-        scores = {
-            tid: EXAMPLE_WEIGHT * by_example.get(tid, 0.0) + TOPIC_WEIGHT * by_topic.get(tid, 0.0)
-            for tid in by_example.keys() | by_topic.keys()
-        }
-        ranked = tuple(sorted(scores.items(), key=lambda item: -item[1]))
+        known = [(self._columns[t], w) for t, w in query.items() if t in self._columns]
+        if not known:
+            return Match("none", ())
+        columns = np.array([c for c, _ in known])
+        weights = np.array([w for _, w in known])
+        scores = (EXAMPLE_WEIGHT * self._examples.best_per_owner(columns, weights)
+                  + TOPIC_WEIGHT * self._topics.best_per_owner(columns, weights))
+        order = np.argsort(-scores)
+        ranked = tuple((self._examples.owners[i], float(scores[i])) for i in order if scores[i] > 0)
         if not ranked:
             return Match("none", ())
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        known = self._topic_terms[ranked[0][0]]
-        coverage = sum(w * w for t, w in query.items() if t in known)
+        topic_terms = self._topic_terms[ranked[0][0]]
+        coverage = sum(w * w for t, w in query.items() if t in topic_terms)
         if coverage < COVERAGE:
             return Match("none", ranked)  # about something the FAQ does not know
         if best >= CONFIDENT and best - runner_up >= MARGIN * best:

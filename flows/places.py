@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from content.geography import Geography
+from content.geography import Geography, Place, PostcodeHit
 from content.textfold import fold_tokens
 
 # Words that make a 4-digit number a postcode even in a longer sentence.
@@ -32,48 +32,66 @@ class Where:
         return bool(self.stadsdeel_ids)
 
 
-def where_from_text(geography: Geography, text: str, *, any_number_is_postcode: bool) -> Where:
-    """Places and postcodes named in ``text``.
+@dataclass(frozen=True)
+class PlaceReading:
+    """The places and postcodes in a text, found once; read with or without bare numbers."""
 
-    A bare 4-digit number is read as a postcode when ``any_number_is_postcode`` is set
-    (the resident was asked for one), or when the text is short or says "postcode";
-    otherwise "2024" in "wat gebeurt er in 2024" stays a year.
+    tokens: tuple[str, ...]
+    places: tuple[Place, ...]
+    postcodes: tuple[tuple[PostcodeHit, bool], ...]  # (hit, clearly a postcode even in a sentence)
+
+    def where(self, *, any_number_is_postcode: bool) -> Where:
+        wijk_codes: list[str] = []
+        stadsdeel_ids: list[str] = []
+        spans: list[tuple[int, int]] = []
+        outside = None
+        for hit, clearly in self.postcodes:
+            if not (clearly or any_number_is_postcode):
+                continue
+            spans.append(hit.span)
+            if not hit.wijk_codes:
+                outside = hit.pc4
+            for code, stadsdeel_id in hit.wijk_codes:
+                _add(wijk_codes, code)
+                _add(stadsdeel_ids, stadsdeel_id)
+        for place in self.places:
+            spans.append(place.span)
+            if place.wijk_code:
+                _add(wijk_codes, place.wijk_code)
+            _add(stadsdeel_ids, place.stadsdeel_id)
+        # A wijk named with its own stadsdeel ("Meerwijk in Schalkwijk") is just that wijk.
+        if wijk_codes:
+            wijk_stadsdelen = {s for hit, _ in self.postcodes for _, s in hit.wijk_codes} | {
+                p.stadsdeel_id for p in self.places if p.wijk_code}
+            if wijk_stadsdelen >= set(stadsdeel_ids):
+                stadsdeel_ids = [s for s in stadsdeel_ids if s in wijk_stadsdelen]
+        return Where(tuple(wijk_codes), tuple(stadsdeel_ids), outside if not stadsdeel_ids else None,
+                     tuple(spans))
+
+
+def read_places(geography: Geography, text: str) -> PlaceReading:
+    """Find the places and postcodes in ``text``.
+
+    A bare 4-digit number is clearly a postcode when written with letters (2034 AB), next to the
+    word "postcode", or in a short text ("contact 2034"); otherwise "2024" in "wat gebeurt er in
+    2024" may be a year, and only counts when the resident was asked for a postcode.
     """
-    tokens = fold_tokens(text)
-    wijk_codes: list[str] = []
-    stadsdeel_ids: list[str] = []
-    spans: list[tuple[int, int]] = []
-    outside = None
-
+    tokens = tuple(fold_tokens(text))
+    postcodes = []
     for hit in geography.find_postcodes(text):
-        is_postcode = (
-            any_number_is_postcode
-            or geography.has_letters(text, hit)
+        clearly = bool(
+            geography.has_letters(text, hit)
             or POSTCODE_WORDS.intersection(tokens)
             or len(tokens) - (hit.span[1] - hit.span[0]) < SHORT_TEXT_WORDS
         )
-        if not is_postcode:
-            continue
-        spans.append(hit.span)
-        if not hit.wijk_codes:
-            outside = hit.pc4
-        for code in hit.wijk_codes:
-            _add(wijk_codes, code)
-            _add(stadsdeel_ids, geography.wijken[code].stadsdeel_id)
+        with_stadsdeel = tuple((c, geography.wijken[c].stadsdeel_id) for c in hit.wijk_codes)
+        postcodes.append((PostcodeHit(hit.pc4, with_stadsdeel, hit.span), clearly))
+    return PlaceReading(tokens, tuple(geography.find_places(text)), tuple(postcodes))
 
-    for place in geography.find_places(text):
-        spans.append(place.span)
-        if place.wijk_code:
-            _add(wijk_codes, place.wijk_code)
-        _add(stadsdeel_ids, place.stadsdeel_id)
 
-    # A wijk named with its own stadsdeel ("Meerwijk in Schalkwijk") is just that wijk.
-    if wijk_codes:
-        wijk_stadsdelen = {geography.wijken[c].stadsdeel_id for c in wijk_codes}
-        if wijk_stadsdelen >= set(stadsdeel_ids):
-            stadsdeel_ids = [s for s in stadsdeel_ids if s in wijk_stadsdelen]
-    return Where(tuple(wijk_codes), tuple(stadsdeel_ids), outside if not stadsdeel_ids else None,
-                 tuple(spans))
+def where_from_text(geography: Geography, text: str, *, any_number_is_postcode: bool) -> Where:
+    """Places and postcodes named in ``text`` (see :func:`read_places`)."""
+    return read_places(geography, text).where(any_number_is_postcode=any_number_is_postcode)
 
 
 PLACE_WORD = "wijk"

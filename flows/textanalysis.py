@@ -133,6 +133,7 @@ class TextAnalyzer:
             return [CONCEPT_PREFIX + self._word_concepts[part]]
         return [self._stem(part, language)]
 
+    @lru_cache(maxsize=50_000)
     def _stem(self, word: str, language: str) -> str:
         return self._stemmers[language].stemWord(word)
 

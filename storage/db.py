@@ -1,9 +1,11 @@
 """The one place that owns the SQLite connection and decides transactions.
 
-Every write goes through :meth:`Database.write`, which runs a function inside
-``BEGIN IMMEDIATE`` on the single connection, so the write lock is taken up
-front and a concurrent writer (another process, e.g. a CLI command) waits for
-``busy_timeout`` instead of failing halfway through a transaction.
+Every write goes through this object: :meth:`Database.write` runs a function
+of several statements inside ``BEGIN IMMEDIATE`` on the single connection, so
+the write lock is taken up front and a concurrent writer (another process,
+e.g. a CLI command) waits for ``busy_timeout`` instead of failing halfway
+through a transaction; :meth:`Database.execute_write` runs one statement,
+which SQLite makes atomic by itself.
 
 Durability: the database runs in WAL mode with ``synchronous=NORMAL``. A
 committed transaction survives the process being killed (``kill -9``); only a
@@ -67,20 +69,22 @@ class Database:
             return result
 
     async def execute_write(self, sql: str, params: Iterable[Any] = ()) -> None:
-        """Shorthand for a write of a single statement."""
+        """Write one statement.
 
-        async def run(conn: aiosqlite.Connection) -> None:
-            await conn.execute(sql, tuple(params))
-
-        await self.write(run)
+        One SQLite statement outside a transaction is a transaction of its own (atomic and
+        durable when it returns), and a writing statement takes the write lock, waiting up to
+        busy_timeout, when it starts. So it needs no BEGIN/COMMIT round trips; it still goes
+        through the write lock so it never runs inside another coroutine's write().
+        """
+        async with self._write_lock:
+            await self._conn.execute(sql, tuple(params))
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self._conn.execute_fetchall(sql, tuple(params))
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._conn.execute_fetchall(sql, tuple(params)))
 
     async def applied_migrations(self) -> list[str]:
         rows = await self.fetchall("SELECT name FROM schema_migrations ORDER BY id")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from storage.cache import LruCache
 from storage.db import Database
 
 
@@ -17,14 +18,18 @@ class Resident:
 class ResidentRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._cache: LruCache[int, Resident | None] = LruCache()
 
     async def get(self, user_id: int) -> Resident | None:
+        cached = self._cache.get(user_id)
+        if not LruCache.missing(cached):
+            return cached  # type: ignore[return-value]
         row = await self._db.fetchone(
             "SELECT user_id, language, wijk_code FROM residents WHERE user_id = ?", (user_id,)
         )
-        if row is None:
-            return None
-        return Resident(row["user_id"], row["language"], row["wijk_code"])
+        resident = None if row is None else Resident(row["user_id"], row["language"], row["wijk_code"])
+        self._cache.put(user_id, resident)
+        return resident
 
     async def set_language(self, user_id: int, language: str) -> None:
         await self._db.execute_write(
@@ -33,6 +38,7 @@ class ResidentRepository:
             " updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
             (user_id, language),
         )
+        self._cache.discard(user_id)  # the next read comes from the database
 
     async def set_wijk(self, user_id: int, wijk_code: str | None) -> None:
         await self._db.execute_write(
@@ -41,3 +47,4 @@ class ResidentRepository:
             " updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
             (user_id, wijk_code),
         )
+        self._cache.discard(user_id)  # the next read comes from the database

@@ -1,0 +1,89 @@
+"""The wijkwijzer command as an operator uses it (real subprocesses)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wijkwijzer(*args: str, stdin: str = "", env: dict[str, str] | None = None,
+               cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIJKWIJZER_"))}
+    full_env.update(env or {})
+    full_env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True,
+                          text=True, env=full_env, cwd=cwd or ROOT, timeout=60)
+
+
+def test_piped_shell_answers_the_question(tmp_path: Path) -> None:
+    result = wijkwijzer("shell", stdin="Wie is de gebiedsverbinder voor Schalkwijk?\n",
+                        env={"WIJKWIJZER_DB": str(tmp_path / "demo.sqlite3")})
+    assert result.returncode == 0, result.stderr
+    assert "Ingrid Hamer" in result.stdout and "iphamer@haarlem.nl" in result.stdout
+
+
+def test_no_token_starts_the_local_demo_and_buttons_work_by_number(tmp_path: Path) -> None:
+    result = wijkwijzer(stdin="/start\n1\n3\n", env={"WIJKWIJZER_DB": str(tmp_path / "demo.sqlite3")})
+    assert result.returncode == 0, result.stderr
+    assert "Welkom bij Wijkwijzer" in result.stdout
+    assert "Kies een onderwerp" in result.stdout  # [1] Vragen over wijkplatforms
+    assert "Geld en subsidie" in result.stdout  # [3] the third group
+
+
+def test_shell_in_english(tmp_path: Path) -> None:
+    result = wijkwijzer("shell", "--lang", "en", stdin="how much money does a wijkplatform get\n",
+                        env={"WIJKWIJZER_DB": str(tmp_path / "demo.sqlite3")})
+    assert "€ 5,000" in result.stdout
+
+
+def test_run_without_token_is_a_one_line_error(tmp_path: Path) -> None:
+    result = wijkwijzer("run", env={"WIJKWIJZER_DB": str(tmp_path / "x.sqlite3")}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "wijkwijzer: TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and set it in the "
+        "environment or in .env"]
+
+
+def test_malformed_settings_name_the_setting(tmp_path: Path) -> None:
+    for env, setting in [({"TELEGRAM_BOT_TOKEN": "nonsense"}, "TELEGRAM_BOT_TOKEN"),
+                         ({"TELEGRAM_BASE_URL": "ftp://example"}, "TELEGRAM_BASE_URL"),
+                         ({"WIJKWIJZER_CONTENT": str(tmp_path / "missing")}, "WIJKWIJZER_CONTENT"),
+                         ({"WIJKWIJZER_DB": str(tmp_path)}, "WIJKWIJZER_DB")]:
+        result = wijkwijzer("shell", env=env, cwd=tmp_path)
+        assert result.returncode == 2
+        assert len(result.stderr.strip().splitlines()) == 1 and setting in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_dotenv_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("TELEGRAM_BASE_URL=not-a-url\n", encoding="utf-8")
+    result = wijkwijzer("shell", cwd=tmp_path)
+    assert result.returncode == 2 and "TELEGRAM_BASE_URL" in result.stderr
+
+
+def test_check_content_ok_and_broken(tmp_path: Path) -> None:
+    ok = wijkwijzer("check-content")
+    assert ok.returncode == 0 and ok.stdout.startswith("Content is valid:")
+    (tmp_path / "gebiedsverbinders.yaml").write_text(
+        "source: folder\ngebiedsverbinders:\n  centrum: {name: X, email: not-an-address}\n", encoding="utf-8")
+    broken = wijkwijzer("check-content", env={"WIJKWIJZER_CONTENT": str(tmp_path)})
+    assert broken.returncode == 2
+    assert broken.stderr.strip() == ("wijkwijzer: content error: gebiedsverbinders.yaml: gebiedsverbinders.centrum, "
+                                     "field 'email': 'not-an-address' is not an e-mail address")
+    # the bot refuses to start on it too
+    refused = wijkwijzer("run", env={"WIJKWIJZER_CONTENT": str(tmp_path), "TELEGRAM_BOT_TOKEN": "1:abc"})
+    assert refused.returncode == 2 and "content error" in refused.stderr
+
+
+def test_faq_gaps_most_frequent_first(tmp_path: Path) -> None:
+    env = {"WIJKWIJZER_DB": str(tmp_path / "gaps.sqlite3")}
+    assert "No unanswered questions yet" in wijkwijzer("faq-gaps", env=env).stdout
+    wijkwijzer("shell", stdin="hoe vraag ik een parkeervergunning aan\nwanneer wordt het grofvuil opgehaald\n"
+               "Hoe vraag ik een parkeervergunning aan?\n", env=env)
+    lines = wijkwijzer("faq-gaps", env=env).stdout.strip().splitlines()
+    assert lines[1].split()[0] == "2" and "parkeervergunning" in lines[1]
+    assert lines[2].split()[0] == "1" and "grofvuil" in lines[2]
