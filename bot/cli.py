@@ -22,7 +22,8 @@ from storage import Database, QuestionLog
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="wijkwijzer", description="Wijkwijzer, the wijkplatform assistant of Haarlem.")
+    parser = argparse.ArgumentParser(prog="wijkwijzer",
+                                     description="Wijkwijzer, the wijkplatform assistant of Haarlem.")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     shell = sub.add_parser("shell", help="talk to the assistant in this terminal")

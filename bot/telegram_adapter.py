@@ -71,7 +71,8 @@ def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
     )
 
 
-async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], *, pressed: MaybeInaccessibleMessage | None = None) -> None:
+async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], *,
+                       pressed: MaybeInaccessibleMessage | None = None) -> None:
     """Send the replies; a reply marked ``edit`` replaces the message whose button was pressed."""
     for reply in replies:
         chunks = split_text(reply.text)

@@ -98,3 +98,7 @@ def stadsdeel_of_wijk(ctx: Context, wijk_code: str | None) -> str | None:
     if not wijk_code or wijk_code not in ctx.services.content.wijken:
         return None
     return ctx.services.content.wijken[wijk_code].stadsdeel_id
+
+
+def outside_haarlem(postcode: str) -> str:
+    return _("Postcode {postcode} is not a Haarlem postcode as far as I know.").format(postcode=postcode)

@@ -10,7 +10,14 @@ Dialogue:
 
 from __future__ import annotations
 
-from flows.common import all_contacts, contact_card, menu_button, stadsdeel_buttons, stadsdeel_of_wijk
+from flows.common import (
+    all_contacts,
+    contact_card,
+    menu_button,
+    outside_haarlem,
+    stadsdeel_buttons,
+    stadsdeel_of_wijk,
+)
 from flows.context import Context
 from flows.places import where_from_text
 from flows.types import Button, Reply
@@ -54,8 +61,7 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
     """Typed while asked for a stadsdeel; None when it names no place."""
     where = where_from_text(ctx.services.geography, text, any_number_is_postcode=True)
     if where.outside_postcode:
-        return await ask(ctx, _("Postcode {postcode} is not a Haarlem postcode as far as I know.").format(
-            postcode=where.outside_postcode))
+        return await ask(ctx, outside_haarlem(where.outside_postcode))
     if where.stadsdeel_id:
         await ctx.clear_state()
         return [Reply(contact_card(ctx, where.stadsdeel_id, where.wijk_code), Reply.column([menu_button()]))]

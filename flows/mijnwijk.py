@@ -10,7 +10,7 @@ Dialogue:
 
 from __future__ import annotations
 
-from flows.common import contact_card, menu_button, stadsdeel_buttons
+from flows.common import contact_card, menu_button, outside_haarlem, stadsdeel_buttons
 from flows.context import Context
 from flows.places import where_from_text
 from flows.types import Button, Reply
@@ -78,8 +78,7 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
     """Typed while asked for the wijk; None when it names no place."""
     where = where_from_text(ctx.services.geography, text, any_number_is_postcode=True)
     if where.outside_postcode:
-        return await ask(ctx, _("Postcode {postcode} is not a Haarlem postcode as far as I know.").format(
-            postcode=where.outside_postcode))
+        return await ask(ctx, outside_haarlem(where.outside_postcode))
     if where.wijk_code:
         return await save(ctx, where.wijk_code)
     wijken = ctx.services.content.wijken

@@ -22,9 +22,9 @@ from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date as _babel_format_date
-from babel.numbers import format_decimal as _babel_format_number
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal as _babel_format_number
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"

@@ -1,9 +1,9 @@
 """SQLite storage: one Database object, named migrations, small repositories."""
 
-from storage.db import Database
-from storage.residents import Resident, ResidentRepository
 from storage.conversations import ConversationRepository, ConversationState
-from storage.questions import QuestionLog, QuestionGap
+from storage.db import Database
+from storage.questions import QuestionGap, QuestionLog
+from storage.residents import Resident, ResidentRepository
 
 __all__ = [
     "Database",

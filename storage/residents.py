@@ -32,19 +32,18 @@ class ResidentRepository:
         return resident
 
     async def set_language(self, user_id: int, language: str) -> None:
-        await self._db.execute_write(
-            "INSERT INTO residents (user_id, language) VALUES (?, ?)"
-            " ON CONFLICT (user_id) DO UPDATE SET language = excluded.language,"
-            " updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            (user_id, language),
-        )
-        self._cache.discard(user_id)  # the next read comes from the database
+        await self._upsert(user_id, "language", language)
 
     async def set_wijk(self, user_id: int, wijk_code: str | None) -> None:
+        await self._upsert(user_id, "wijk_code", wijk_code)
+
+    async def _upsert(self, user_id: int, column: str, value: str | None) -> None:
+        if column not in ("language", "wijk_code"):  # a fixed column name, never resident input
+            raise ValueError(f"not a resident column: {column}")
         await self._db.execute_write(
-            "INSERT INTO residents (user_id, wijk_code) VALUES (?, ?)"
-            " ON CONFLICT (user_id) DO UPDATE SET wijk_code = excluded.wijk_code,"
+            f"INSERT INTO residents (user_id, {column}) VALUES (?, ?)"
+            f" ON CONFLICT (user_id) DO UPDATE SET {column} = excluded.{column},"
             " updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            (user_id, wijk_code),
+            (user_id, value),
         )
         self._cache.discard(user_id)  # the next read comes from the database
