@@ -62,13 +62,13 @@ def resolve_with(content: Content, geography: Geography, matcher: FaqMatcher, te
         topic = content.topics.get(match.topic_id or "")
         confident = match.outcome == "confident" and topic is not None
 
+    if where.found and not set(question.split()) - {PLACE_WORD}:
+        return Resolution("contact", content.contact_topic_id, where=where)  # just a place or postcode
     if where.outside_postcode and (not confident or topic.kind == "contact"):
         return Resolution("outside", where=where)
     if confident:
         kind = {"contact": "contact", "open": "open", "smalltalk": "smalltalk"}.get(topic.kind, "topic")
         return Resolution(kind, topic.id, tuple(match.close_alternatives()), where=where)
-    if where.found and not set(question.split()) - {PLACE_WORD}:
-        return Resolution("contact", content.contact_topic_id, where=where)  # just a place or postcode
     if match.outcome == "uncertain" and not where.found:
         return Resolution("uncertain", match.topic_id, tuple(match.suggestions()), where)
     nearby = tuple(match.suggestions()[:NEARBY])

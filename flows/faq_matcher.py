@@ -31,6 +31,7 @@ UNCERTAIN = 0.38  # at least this: "Did you mean ...?"
 # A direct answer needs the topic to know this share of the question's weight; a word the
 # FAQ has never seen ("leden", "parkeervergunning") weighs a lot and so blocks a confident guess.
 COVERAGE = 0.4
+UNSEEN_WEIGHT = 1.0  # weight of a word the FAQ never saw, relative to the rarest known word
 SUGGESTIONS = 3
 CLOSE = 0.9  # a topic this close to the best is offered under the answer
 SMALLTALK_MAX_WORDS = 5  # "hoi", "dank je wel": short texts only
@@ -124,7 +125,7 @@ class FaqMatcher:
             df.update(t for t in counts if t not in df)
         n = len(examples)
         self._idf = {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
-        self._unknown_idf = math.log(n + 1) + 1
+        self._unknown_idf = (math.log(n + 1) + 1) * UNSEEN_WEIGHT
         self._columns = {term: i for i, term in enumerate(sorted(self._idf))}
         self._examples = _Index(examples, self._idf, self._columns)
         self._topics = _Index(topic_docs, self._idf, self._columns)

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import snowballstemmer
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from content.textfold import fold
 
@@ -33,7 +34,8 @@ STOPWORDS = {
         "zich zelf jullie krijg krijgt krijgen zit zitten staat staan nou precies allemaal gewoon "
         "eens straks ooit echt zon zoiets soort beetje misschien alsjeblieft aub svp vraag vraagje "
         "weet weten iemand mensen men ja nee oke ok ben bent word zeg zegt snap begrijp "
-        "uitleggen vertellen kunt kun nieuw nieuwe".split()
+        "uitleggen vertellen kunt kun nieuw nieuwe betekenen betekent lijkt lijken "
+        "zien zie ziet laten laat precies graag eigenlijk bij mij ons onze jullie".split()
     ),
     "en": set(
         "the a an and or in on at of for with by to from about as than that this these those it "
@@ -41,13 +43,14 @@ STOPWORDS = {
         "does did can could may might must should would will shall have has had not no but so what "
         "how where which there here any some all more much very just also get gets got there's "
         "whats im its exactly please tell know someone anyone people yes ok okay really "
-        "actually explain question new".split()
+        "actually explain question new get got make made want wants like would mean means allowed may "
+        "might permitted".split()
     ),
 }
 CONCEPT_PREFIX = "~"
 MIN_PART = 4  # shortest word accepted as part of a compound
 TYPO_MIN_LENGTH = 5
-TYPO_CUTOFF = 84
+TYPO_LONG_WORD = 12
 
 
 class TextAnalyzer:
@@ -161,7 +164,13 @@ class TextAnalyzer:
 
     @lru_cache(maxsize=20_000)
     def _correct(self, word: str) -> str | None:
+        """The known word this is a typo of: one edit away (two for long words).
+
+        Edits are counted as optimal string alignment, so a swap ("wijkplatfrom") is one edit;
+        a real word two edits from a known one ("vergadering", "verandering") is left alone.
+        """
         if len(word) < TYPO_MIN_LENGTH or word.isdigit():
             return None
-        match = process.extractOne(word, self._known_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        max_edits = 2 if len(word) >= TYPO_LONG_WORD else 1
+        match = process.extractOne(word, self._known_list, scorer=OSA.distance, score_cutoff=max_edits)
         return match[0] if match else None
