@@ -17,17 +17,19 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.outbox import OutboxDispatcher
 from bot.telegram_adapter import incoming_from_update, send_replies
 from content.model import Content
 from flows import Assistant
 from flows.menu import commands
 from locales import LANGUAGES, _, language_from_telegram, use_language
-from storage import Database
+from storage import Database, OutboxRepository
 
 log = logging.getLogger(__name__)
 
 ASSISTANT = "assistant"
 DATABASE = "database"
+OUTBOX = "outbox"
 
 
 def build_application(
@@ -48,10 +50,16 @@ def build_application(
     async def post_init(app: Application) -> None:
         db = await Database.open(settings.db_path)
         app.bot_data[DATABASE] = db
-        app.bot_data[ASSISTANT] = Assistant.create(db, content)
+        dispatcher = OutboxDispatcher(app.bot, OutboxRepository(db))
+        app.bot_data[OUTBOX] = dispatcher
+        app.bot_data[ASSISTANT] = Assistant.create(db, content, notify=dispatcher.kick)
         await register_commands(app)
+        dispatcher.start()  # also delivers what a crash left queued
 
     async def post_shutdown(app: Application) -> None:
+        dispatcher = app.bot_data.pop(OUTBOX, None)
+        if dispatcher is not None:
+            await dispatcher.stop()
         db = app.bot_data.pop(DATABASE, None)
         if db is not None:
             await db.close()
@@ -61,6 +69,7 @@ def build_application(
     # Routes, in order. Only private chats: Wijkwijzer talks with one resident at a time.
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, on_message))
+    # (the outbox dispatcher, started in post_init, sends queued notifications)
     app.add_error_handler(on_error)
     return app
 

@@ -17,6 +17,7 @@ from flows.types import Button, Incoming, InputKind, Reply
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4096  # Telegram's limit for one text message, in characters
+MAX_CAPTION = 1024  # and for a photo caption
 
 # What Telegram can send that the flows do not read, by the Message attribute that holds it.
 UNSUPPORTED_MEDIA = ("sticker", "voice", "audio", "video", "video_note", "animation", "document",
@@ -29,19 +30,21 @@ def incoming_from_update(update: Update) -> Incoming | None:
     if user is None or user.is_bot:
         return None
     language = user.language_code
+    name = user.full_name + (f" (@{user.username})" if user.username else "")
     if update.callback_query is not None:
-        return Incoming.choice(user.id, update.callback_query.data or "", language)
+        return Incoming(user.id, InputKind.CHOICE, text=update.callback_query.data or "", language_code=language,
+                        display_name=name)
     message = update.message
     if message is None:
         return None  # edited messages, channel posts, ...
     if message.text is not None:
-        return Incoming.message(user.id, message.text, language)
+        return Incoming.message(user.id, message.text, language, display_name=name)
     if message.location is not None and message.venue is None:
         return Incoming(user.id, InputKind.LOCATION, language_code=language,
                         latitude=message.location.latitude, longitude=message.location.longitude)
     if message.photo:
         return Incoming(user.id, InputKind.PHOTO, text=message.caption or "", language_code=language,
-                        photo_ids=(message.photo[-1].file_id,))
+                        photo_ids=(message.photo[-1].file_id,), display_name=name)
     media = next((name for name in UNSUPPORTED_MEDIA if getattr(message, name, None)), "other")
     return Incoming(user.id, InputKind.UNSUPPORTED, language_code=language, media=media)
 
@@ -57,6 +60,11 @@ def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
         text = text[cut:].lstrip()
     chunks.append(text)
     return chunks
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut a text to ``limit`` characters, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -75,6 +83,9 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], *,
                        pressed: MaybeInaccessibleMessage | None = None) -> None:
     """Send the replies; a reply marked ``edit`` replaces the message whose button was pressed."""
     for reply in replies:
+        for position, photo in enumerate(reply.photos):
+            caption = truncate(reply.text.split("\n", 1)[0], MAX_CAPTION)
+            await bot.send_photo(chat_id, photo, caption=f"{caption} ({position + 1}/{len(reply.photos)})")
         chunks = split_text(reply.text)
         markup = keyboard(reply)
         if reply.edit and pressed is not None and len(chunks) == 1:

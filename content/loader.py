@@ -12,13 +12,16 @@ import yaml
 
 from content.errors import ContentError
 from content.model import (
+    SUBMISSION_KINDS,
     TOPIC_KINDS,
     Content,
     Gebiedsverbinder,
     Group,
+    RoutingRule,
     Source,
     Stadsdeel,
     Text,
+    Theme,
     Topic,
     Wijk,
 )
@@ -28,6 +31,8 @@ FAQ_FILE = "faq.yaml"
 WIJKEN_FILE = "wijken.yaml"
 GEBIEDSVERBINDERS_FILE = "gebiedsverbinders.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
+THEMES_FILE = "themes.yaml"
+ROUTING_FILE = "routing.yaml"
 POLYGONS_FILE = "geo/wijken.geojson"
 
 LANGUAGES = ("nl", "en")
@@ -62,6 +67,8 @@ def load_content(directory: str | Path | None = None) -> Content:
         stadsdelen, sources,
     )
     synonyms = _parse_synonyms(_read_yaml(path(SYNONYMS_FILE)), path(SYNONYMS_FILE).name)
+    themes = _parse_themes(_read_yaml(path(THEMES_FILE)), path(THEMES_FILE).name)
+    rules = _parse_routing(_read_yaml(path(ROUTING_FILE)), path(ROUTING_FILE).name, stadsdelen, themes)
     polygons = _read_polygons(path(POLYGONS_FILE), {w.code for s in stadsdelen.values() for w in s.wijken})
     return Content(
         sources=sources,
@@ -72,6 +79,8 @@ def load_content(directory: str | Path | None = None) -> Content:
         gebiedsverbinder_source=gv_source,
         postcodes=postcodes,
         synonyms=synonyms,
+        themes=themes,
+        routing_rules=rules,
         wijk_polygons=polygons,
     )
 
@@ -340,6 +349,50 @@ def _parse_synonyms(data: dict[str, Any], file: str) -> dict[str, tuple[str, ...
             owner[key] = concept
         result[concept] = values
     return result
+
+
+# ---------------------------------------------------------------- themes.yaml, routing.yaml
+
+def _parse_themes(data: dict[str, Any], file: str) -> tuple[Theme, ...]:
+    themes: list[Theme] = []
+    for i, raw in enumerate(_list_of_mappings(_require(data, "themes", file, ""), file, "themes")):
+        entry = f"themes[{i}]"
+        tid = _id(_require(raw, "id", file, entry), file, entry, "id")
+        entry = f"themes[{i}] (id '{tid}')"
+        if len(tid) > 20:
+            raise ContentError(file, entry, "id", "is longer than 20 characters")
+        if any(t.id == tid for t in themes):
+            raise ContentError(file, entry, "id", "is used twice")
+        themes.append(Theme(tid, _text(_require(raw, "title", file, entry), file, entry, "title", max_len=30)))
+    return tuple(themes)
+
+
+def _parse_routing(data: dict[str, Any], file: str, stadsdelen: dict[str, Stadsdeel],
+                   themes: tuple[Theme, ...]) -> tuple[RoutingRule, ...]:
+    raw_rules = data.get("rules") or []
+    if not isinstance(raw_rules, list):
+        raise ContentError(file, "", "rules", "must be a list (it may be empty)")
+    wijk_codes = {w.code for s in stadsdelen.values() for w in s.wijken}
+    allowed = {
+        "stadsdeel": set(stadsdelen), "route_to": set(stadsdelen), "wijk": wijk_codes,
+        "theme": {t.id for t in themes}, "kind": set(SUBMISSION_KINDS),
+    }
+    rules = []
+    for i, raw in enumerate(raw_rules):
+        entry = f"rules[{i}]"
+        if not isinstance(raw, dict):
+            raise ContentError(file, entry, "", "must be a mapping")
+        for key, value in raw.items():
+            if key not in allowed:
+                raise ContentError(file, entry, str(key), f"unknown field; use {', '.join(sorted(allowed))}")
+            if value not in allowed[key]:
+                raise ContentError(file, entry, key, f"{value!r} is not a known {key}")
+        if "route_to" not in raw:
+            raise ContentError(file, entry, "route_to", "is missing")
+        if len(raw) == 1:
+            raise ContentError(file, entry, "", "matches everything; give stadsdeel, wijk, theme or kind")
+        rules.append(RoutingRule(**raw))
+    return tuple(rules)
 
 
 # ---------------------------------------------------------------- geo/wijken.geojson

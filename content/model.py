@@ -73,6 +73,28 @@ class Gebiedsverbinder:
 
 
 @dataclass(frozen=True)
+class Theme:
+    id: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class RoutingRule:
+    route_to: str
+    stadsdeel: str | None = None
+    wijk: str | None = None
+    theme: str | None = None
+    kind: str | None = None
+
+    def matches(self, *, stadsdeel: str, wijk: str, theme: str, kind: str) -> bool:
+        return all(want is None or want == have for want, have in (
+            (self.stadsdeel, stadsdeel), (self.wijk, wijk), (self.theme, theme), (self.kind, kind)))
+
+
+SUBMISSION_KINDS = ("idee", "signaal", "vraag")
+
+
+@dataclass(frozen=True)
 class Content:
     sources: dict[str, Source]
     groups: tuple[Group, ...]
@@ -82,6 +104,8 @@ class Content:
     gebiedsverbinder_source: str
     postcodes: dict[str, tuple[str, ...]]
     synonyms: dict[str, tuple[str, ...]]
+    themes: tuple[Theme, ...] = ()
+    routing_rules: tuple[RoutingRule, ...] = ()
     wijk_polygons: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property

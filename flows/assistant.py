@@ -13,21 +13,37 @@ from collections.abc import Awaitable, Callable
 
 from content.geography import Geography
 from content.model import Content
-from flows import contact, faq, menu, mijnwijk
+from flows import contact, faq, intake, menu, mijnwijk, mine, staff
 from flows.context import Context, Services
 from flows.faq_matcher import FaqMatcher
 from flows.textanalysis import TextAnalyzer
 from flows.types import Incoming, InputKind, Reply
-from locales import _, language_from_telegram, use_language
-from storage import ConversationRepository, Database, QuestionLog, ResidentRepository
+from locales import N_, _, language_from_telegram, use_language
+from storage import (
+    ConversationRepository,
+    Database,
+    OutboxRepository,
+    QuestionLog,
+    ResidentRepository,
+    StaffRepository,
+    SubmissionRepository,
+)
 
 StepText = Callable[[Context, str], Awaitable[list[Reply] | None]]
 StepPrompt = Callable[..., Awaitable[list[Reply]]]
 
-# For each flow step: what handles typed text, and how to ask the step's question again.
-STEPS: dict[tuple[str, str], tuple[StepText, StepPrompt]] = {
-    (contact.FLOW, contact.ASK_STADSDEEL): (contact.on_text, contact.ask),
-    (mijnwijk.FLOW, mijnwijk.ASK_WIJK): (mijnwijk.on_text, mijnwijk.ask),
+NOT_A_PLACE = N_("I do not recognise that as a stadsdeel, wijk, buurt or postcode.")
+NOT_UNDERSTOOD = N_("I did not understand that answer. Please choose a button, or type /annuleer to stop.")
+
+# For each flow step: what handles typed text, how to ask again, and what to say first when the
+# text was not an answer.
+STEPS: dict[tuple[str, str], tuple[StepText, StepPrompt, str]] = {
+    (contact.FLOW, contact.ASK_STADSDEEL): (contact.on_text, contact.ask, NOT_A_PLACE),
+    (mijnwijk.FLOW, mijnwijk.ASK_WIJK): (mijnwijk.on_text, mijnwijk.ask, NOT_A_PLACE),
+    (mine.FLOW, mine.ADD_INFO): (mine.on_text, mine.prompt, NOT_UNDERSTOOD),
+    (staff.FLOW, staff.REPLY_TEXT): (staff.on_text, staff.prompt, NOT_UNDERSTOOD),
+    **{(intake.FLOW, step): (intake.on_text, intake.prompt, NOT_A_PLACE if step == intake.WIJK else NOT_UNDERSTOOD)
+       for step in intake.PROMPTS},
 }
 
 
@@ -36,15 +52,21 @@ class Assistant:
         self.services = services
 
     @classmethod
-    def create(cls, db: Database, content: Content) -> Assistant:
-        return cls(Services(
+    def create(cls, db: Database, content: Content, notify: Callable[[], None] | None = None) -> Assistant:
+        services = Services(
             content=content,
             geography=Geography(content),
             matcher=FaqMatcher(content.topics.values(), TextAnalyzer(content.synonyms)),
             residents=ResidentRepository(db),
             conversations=ConversationRepository(db),
             questions=QuestionLog(db),
-        ))
+            staff=StaffRepository(db),
+            submissions=SubmissionRepository(db),
+            outbox=OutboxRepository(db),
+        )
+        if notify is not None:
+            services.notify = notify
+        return cls(services)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one input of one resident."""
@@ -69,6 +91,8 @@ class Assistant:
             if step is not None:
                 return await self._step_text(ctx, incoming.text, *step)
             return await faq.answer(ctx, incoming.text)
+        if ctx.state and ctx.state.flow == intake.FLOW and incoming.kind in (InputKind.PHOTO, InputKind.LOCATION):
+            return await intake.on_media(ctx)
         if incoming.kind is InputKind.LOCATION and incoming.latitude is not None:
             if ctx.state and ctx.state.flow == mijnwijk.FLOW:
                 return await mijnwijk.on_location(ctx, incoming.latitude, incoming.longitude)
@@ -79,7 +103,8 @@ class Assistant:
             return [notice] + await step[1](ctx)
         return [notice]
 
-    async def _step_text(self, ctx: Context, text: str, on_text: StepText, prompt: StepPrompt) -> list[Reply]:
+    async def _step_text(self, ctx: Context, text: str, on_text: StepText, prompt: StepPrompt,
+                         not_understood: str) -> list[Reply]:
         replies = await on_text(ctx, text)
         if replies is not None:
             return replies
@@ -90,11 +115,13 @@ class Assistant:
         if match.outcome == "confident" and topic is not None and topic.kind != "smalltalk":
             await ctx.clear_state()
             return await faq.answer(ctx, text)
-        return await prompt(ctx, _("I do not recognise that as a stadsdeel, wijk, buurt or postcode."))
+        return await prompt(ctx, _(not_understood))
 
     async def _command(self, ctx: Context, command: str) -> list[Reply]:
         if command == "start":
             await ctx.clear_state()
+            if ctx.incoming.text:  # a deep link: t.me/<bot>?start=<invite code>
+                return await staff.link(ctx, ctx.incoming.text)
             return menu.start(ctx)
         if command in ("annuleer", "cancel", "stop"):
             return await menu.cancel(ctx)
@@ -110,8 +137,12 @@ class Assistant:
             return await contact.start(ctx)
         if command in ("mijnwijk", "wijk"):
             return await mijnwijk.show(ctx)
-        if command == "idee":
-            return menu.coming_soon_idea(ctx)
+        if command in ("idee", "signaal", "melden"):
+            return await intake.start(ctx)
+        if command in ("mijn", "meldingen"):
+            return await mine.overview(ctx)
+        if command == "open":
+            return await staff.open_list(ctx)
         if command == "inspraak":
             return menu.coming_soon_inspraak(ctx)
         return menu.unknown_command(ctx, command)
@@ -123,7 +154,17 @@ class Assistant:
         if action in ("faq", "m:faq"):
             return faq.groups(ctx, edit=action == "faq")
         if action == "m:idee":
-            return menu.coming_soon_idea(ctx)
+            return await intake.start(ctx)
+        if kind == "in" and rest:
+            return await intake.on_choice(ctx, action)
+        if kind == "st":
+            return await staff.on_choice(ctx, action)
+        if kind == "op" and rest.isdigit():
+            return await staff.open_list(ctx, int(rest))
+        if kind == "myp" and rest.isdigit():
+            return await mine.overview(ctx, int(rest))
+        if kind == "my":
+            return await self._mine(ctx, rest)
         if action == "m:wijk":
             return await mijnwijk.show(ctx)
         if action == "m:inspraak":
@@ -151,4 +192,17 @@ class Assistant:
                 return await mijnwijk.ask(ctx)
             if sub == "forget":
                 return await mijnwijk.forget(ctx)
+        return menu.unknown_choice(ctx)
+
+    async def _mine(self, ctx: Context, rest: str) -> list[Reply]:
+        parts = rest.split(":")
+        if not parts[0].isdigit():
+            return menu.unknown_choice(ctx)
+        submission_id = int(parts[0])
+        if len(parts) == 1:
+            return await mine.show(ctx, submission_id)
+        if parts[1] == "info":
+            return await mine.ask_info(ctx, submission_id)
+        if parts[1] == "withdraw":
+            return await mine.withdraw(ctx, submission_id, confirmed=parts[-1] == "yes")
         return menu.unknown_choice(ctx)

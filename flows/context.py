@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from content.geography import Geography
 from content.model import Content
 from flows.faq_matcher import FaqMatcher
 from flows.types import Incoming
-from storage import ConversationRepository, ConversationState, QuestionLog, Resident, ResidentRepository
+from storage import (
+    ConversationRepository,
+    ConversationState,
+    OutboxRepository,
+    QuestionLog,
+    Resident,
+    ResidentRepository,
+    StaffRepository,
+    SubmissionRepository,
+)
 
 
 @dataclass
@@ -19,6 +29,11 @@ class Services:
     residents: ResidentRepository
     conversations: ConversationRepository
     questions: QuestionLog
+    staff: StaffRepository
+    submissions: SubmissionRepository
+    outbox: OutboxRepository
+    # Called after messages were queued in the outbox, so a channel can deliver them at once.
+    notify: Callable[[], None] = field(default=lambda: None)
 
 
 @dataclass

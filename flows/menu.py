@@ -13,7 +13,8 @@ COMMANDS = (
     ("vragen", N_("Questions about wijkplatforms")),
     ("contact", N_("Find your gebiedsverbinder")),
     ("mijnwijk", N_("Your wijk")),
-    ("idee", N_("Send an idea or signal (coming soon)")),
+    ("idee", N_("Send an idea or signal")),
+    ("mijn", N_("What you sent, and answers")),
     ("inspraak", N_("Have your say (coming soon)")),
     ("taal", N_("Nederlands / English")),
     ("annuleer", N_("Stop what you are doing")),
@@ -34,7 +35,7 @@ def start(ctx: Context) -> list[Reply]:
         _("Welcome to Wijkwijzer of the municipality of Haarlem."),
         _("• I answer your questions about wijkplatforms, which replace the wijkraden. Just type your question."),
         _("• I tell you who the gebiedsverbinder of your stadsdeel is."),
-        _("• Soon you can also send ideas and signals for your wijk here."),
+        _("• You can send ideas and signals for your wijk; the gebiedsverbinder receives them at once."),
     ])
     return [Reply(text, main_menu_buttons())]
 
@@ -64,12 +65,6 @@ async def set_language(ctx: Context, language: str) -> list[Reply]:
         return [Reply(_("I will now talk to you in English."), main_menu_buttons())]
 
 
-def coming_soon_idea(ctx: Context) -> list[Reply]:
-    text = _("Sending ideas and signals for your wijk through Wijkwijzer is coming soon. Until then, the "
-             "municipality asks you to e-mail your idea to the gebiedsverbinder of your stadsdeel.")
-    return [Reply(text, Reply.column([Button(_("Contact"), "m:contact"), menu_button()]))]
-
-
 def coming_soon_inspraak(ctx: Context) -> list[Reply]:
     text = _("Reminders for consultations (inspraak) in your wijk are coming soon. What I can already tell "
              "you is how the municipality involves residents.")
@@ -95,8 +90,8 @@ def unsupported(ctx: Context) -> Reply:
 
 
 def photo(ctx: Context) -> Reply:
-    return Reply(_("I cannot use photos yet. Sending ideas and signals with a photo is coming soon. Please "
-                   "type your question."))
+    return Reply(_("Would you like to send a photo with an idea or signal? Choose /idee first; you can add "
+                   "photos there."))
 
 
 def location(ctx: Context, latitude: float, longitude: float) -> list[Reply]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 # Telegram allows 64 bytes of callback data; actions are kept well below it.
 MAX_ACTION_BYTES = 64
@@ -29,17 +30,19 @@ class Incoming:
     longitude: float | None = None
     photo_ids: tuple[str, ...] = ()
     media: str = ""  # UNSUPPORTED: what it was, e.g. "sticker"
+    display_name: str = ""  # how the platform names the person (shown to staff only with consent)
 
     @classmethod
-    def message(cls, user_id: int, text: str, language_code: str | None = None) -> Incoming:
+    def message(cls, user_id: int, text: str, language_code: str | None = None,
+                display_name: str = "") -> Incoming:
         """Text as a resident types it: ``/cmd args`` is a command, anything else text."""
         stripped = text.strip()
         if stripped.startswith("/") and len(stripped) > 1:
             name, _, args = stripped[1:].partition(" ")
             name = name.split("@", 1)[0].lower()  # /start@WijkwijzerBot
             return cls(user_id, InputKind.COMMAND, text=args.strip(), command=name,
-                       language_code=language_code)
-        return cls(user_id, InputKind.TEXT, text=text, language_code=language_code)
+                       language_code=language_code, display_name=display_name)
+        return cls(user_id, InputKind.TEXT, text=text, language_code=language_code, display_name=display_name)
 
     @classmethod
     def choice(cls, user_id: int, action: str, language_code: str | None = None) -> Incoming:
@@ -61,8 +64,19 @@ class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
     edit: bool = False  # replace the message whose button was chosen (paging)
+    photos: tuple[str, ...] = ()  # platform file ids, sent before the text
 
     @staticmethod
     def column(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
         """One button per row: easiest to read and tap on a phone."""
         return tuple((b,) for b in buttons)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form, for messages queued in the outbox."""
+        return {"text": self.text, "buttons": [[[b.label, b.action] for b in row] for row in self.buttons],
+                "photos": list(self.photos)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reply:
+        buttons = tuple(tuple(Button(label, action) for label, action in row) for row in data.get("buttons", []))
+        return cls(data["text"], buttons, photos=tuple(data.get("photos", ())))

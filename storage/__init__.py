@@ -2,10 +2,22 @@
 
 from storage.conversations import ConversationRepository, ConversationState
 from storage.db import Database
+from storage.outbox import OutboxMessage, OutboxRepository
 from storage.questions import QuestionGap, QuestionLog
 from storage.residents import Resident, ResidentRepository
+from storage.staff import Redemption, StaffMember, StaffRepository
+from storage.submissions import Event, NewSubmission, Submission, SubmissionRepository
 
 __all__ = [
+    "Event",
+    "NewSubmission",
+    "OutboxMessage",
+    "OutboxRepository",
+    "Redemption",
+    "StaffMember",
+    "StaffRepository",
+    "Submission",
+    "SubmissionRepository",
     "Database",
     "Resident",
     "ResidentRepository",

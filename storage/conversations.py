@@ -45,3 +45,7 @@ class ConversationRepository:
     async def clear(self, user_id: int) -> None:
         await self._db.execute_write("DELETE FROM conversations WHERE user_id = ?", (user_id,))
         self._cache.put(user_id, None)
+
+    def ended_elsewhere(self, user_id: int) -> None:
+        """The state was deleted inside another repository's transaction (e.g. a sent intake)."""
+        self._cache.put(user_id, None)

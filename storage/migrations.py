@@ -46,6 +46,107 @@ m001_initial = (
     "CREATE INDEX unanswered_questions_normalized ON unanswered_questions (normalized)",
 )
 
+m002_submissions = (
+    # Municipal staff, linked to their Telegram account. Roles live here, not in code or content.
+    """
+    CREATE TABLE staff (
+        user_id     INTEGER PRIMARY KEY,
+        role        TEXT NOT NULL CHECK (role IN ('gebiedsverbinder')),
+        stadsdeel   TEXT NOT NULL,
+        name        TEXT,
+        email       TEXT,
+        added_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )
+    """,
+    # One-time links for staff: only a hash of the code is kept.
+    """
+    CREATE TABLE staff_invites (
+        code_hash   TEXT PRIMARY KEY,
+        role        TEXT NOT NULL,
+        stadsdeel   TEXT NOT NULL,
+        name        TEXT,
+        email       TEXT,
+        created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        expires_at  TEXT NOT NULL,
+        used_at     TEXT,
+        used_by     INTEGER
+    )
+    """,
+    # Ideas, signals and questions of residents. stadsdeel is where it is about; handled_by is
+    # the stadsdeel whose gebiedsverbinders the routing rules chose (usually the same).
+    """
+    CREATE TABLE submissions (
+        id            INTEGER PRIMARY KEY,
+        reference     TEXT NOT NULL UNIQUE,
+        user_id       INTEGER NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('idee', 'signaal', 'vraag')),
+        wijk_code     TEXT NOT NULL,
+        stadsdeel     TEXT NOT NULL,
+        handled_by    TEXT NOT NULL,
+        theme         TEXT NOT NULL,
+        text          TEXT NOT NULL,
+        latitude      REAL,
+        longitude     REAL,
+        consent_reply INTEGER NOT NULL CHECK (consent_reply IN (0, 1)),
+        resident_name TEXT,
+        language      TEXT NOT NULL,
+        status        TEXT NOT NULL DEFAULT 'nieuw',
+        created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )
+    """,
+    "CREATE INDEX submissions_user ON submissions (user_id, id)",
+    "CREATE INDEX submissions_open ON submissions (handled_by, status, id)",
+    """
+    CREATE TABLE submission_photos (
+        submission_id INTEGER NOT NULL REFERENCES submissions (id),
+        position      INTEGER NOT NULL,
+        file_id       TEXT NOT NULL,
+        PRIMARY KEY (submission_id, position)
+    )
+    """,
+    # What happened to a submission, who did it and when. Append-only: enforced below.
+    """
+    CREATE TABLE submission_events (
+        id            INTEGER PRIMARY KEY,
+        submission_id INTEGER NOT NULL REFERENCES submissions (id),
+        at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        actor         TEXT NOT NULL CHECK (actor IN ('resident', 'staff', 'system')),
+        actor_id      INTEGER,
+        action        TEXT NOT NULL CHECK (action IN ('created', 'status', 'reply', 'info', 'withdrawn')),
+        status        TEXT,
+        text          TEXT
+    )
+    """,
+    "CREATE INDEX submission_events_submission ON submission_events (submission_id, id)",
+    """
+    CREATE TRIGGER submission_events_no_update BEFORE UPDATE ON submission_events
+    BEGIN SELECT RAISE(ABORT, 'submission_events is append-only'); END
+    """,
+    """
+    CREATE TRIGGER submission_events_no_delete BEFORE DELETE ON submission_events
+    BEGIN SELECT RAISE(ABORT, 'submission_events is append-only'); END
+    """,
+    # Messages to send, stored in the same transaction as what caused them, so nothing is lost or
+    # sent twice when the process dies in between; delivered by the outbox dispatcher.
+    """
+    CREATE TABLE outbox (
+        id            INTEGER PRIMARY KEY,
+        chat_id       INTEGER NOT NULL,
+        payload       TEXT NOT NULL,
+        submission_id INTEGER REFERENCES submissions (id),
+        created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        next_try_at   TEXT,
+        sent_at       TEXT,
+        failed_at     TEXT,
+        last_error    TEXT
+    )
+    """,
+    "CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL AND failed_at IS NULL",
+)
+
 MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m001_initial", m001_initial),
+    ("m002_submissions", m002_submissions),
 ]

@@ -133,6 +133,6 @@ async def test_photo_and_unsupported_media(resident: Resident) -> None:
     from flows.types import InputKind
 
     photo = Incoming(42, InputKind.PHOTO, photo_ids=("abc",), language_code="nl")
-    assert "Foto's kan ik nog niet gebruiken" in text_of(await resident.send(photo))
+    assert "Kies dan eerst /idee" in text_of(await resident.send(photo))
     sticker = Incoming(42, InputKind.UNSUPPORTED, media="sticker", language_code="nl")
     assert "kan ik niet lezen" in text_of(await resident.send(sticker))

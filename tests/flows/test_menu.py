@@ -43,7 +43,5 @@ async def test_unknown_command(resident: Resident) -> None:
 
 
 async def test_coming_soon_items_are_honest(resident: Resident) -> None:
-    idea = await resident.press("m:idee")
-    assert "komt binnenkort" in text_of(idea) and "m:contact" in actions_of(idea)
     inspraak = await resident.say("/inspraak")
     assert "komen binnenkort" in text_of(inspraak) and "t:inspraak" in actions_of(inspraak)

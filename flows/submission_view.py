@@ -1,0 +1,97 @@
+"""How a submission reads: for the gebiedsverbinder, in a resident's list and in its history."""
+
+from __future__ import annotations
+
+from babel.dates import format_datetime
+
+from content.model import Content
+from flows.types import Button, Reply
+from locales import N_, _, current_language
+from storage.submissions import LOCAL, Event, Submission, parse_time
+
+KINDS = {
+    "idee": N_("Idea"),
+    "signaal": N_("Signal"),
+    "vraag": N_("Question for the gebiedsverbinder"),
+}
+STATUSES = {
+    "nieuw": N_("New"),
+    "ontvangen": N_("Received"),
+    "in_behandeling": N_("In progress"),
+    "doorgezet": N_("Passed on"),
+    "afgerond": N_("Completed"),
+    "ingetrokken": N_("Withdrawn"),
+}
+# Status buttons for staff: short code in the callback data -> status.
+STATUS_CODES = {"ontv": "ontvangen", "beh": "in_behandeling", "door": "doorgezet", "af": "afgerond"}
+
+
+def kind_label(kind: str) -> str:
+    label = KINDS[kind]  # a variable: Babel must not extract the key as a message
+    return _(label)
+
+
+def status_label(status: str) -> str:
+    label = STATUSES.get(status, status)
+    return _(label)
+
+
+def when(timestamp: str) -> str:
+    """A stored UTC time as local Haarlem time, in the current language."""
+    return format_datetime(parse_time(timestamp).astimezone(LOCAL), "d MMMM y, HH:mm", locale=current_language())
+
+
+def place(content: Content, submission: Submission) -> str:
+    wijk = content.wijken.get(submission.wijk_code)
+    stadsdeel = content.stadsdelen.get(submission.stadsdeel)
+    return _("{wijk} (stadsdeel {stadsdeel})").format(
+        wijk=wijk.name if wijk else submission.wijk_code, stadsdeel=stadsdeel.name if stadsdeel else "?")
+
+
+def theme_title(content: Content, theme_id: str) -> str:
+    theme = next((t for t in content.themes if t.id == theme_id), None)
+    return theme.title.get(current_language()) if theme else theme_id
+
+
+def staff_card(content: Content, submission: Submission) -> Reply:
+    """What the gebiedsverbinder sees of a submission, with the buttons to handle it."""
+    lines = [
+        _("{kind} · {reference}").format(kind=kind_label(submission.kind), reference=submission.reference),
+        _("Wijk: {place}").format(place=place(content, submission)),
+        _("Theme: {theme}").format(theme=theme_title(content, submission.theme)),
+        _("Sent: {when}").format(when=when(submission.created_at)),
+        _("Status: {status}").format(status=status_label(submission.status)),
+        "",
+        submission.text,
+        "",
+    ]
+    extras = []
+    if submission.photos:
+        extras.append(_("Photos: {count}").format(count=len(submission.photos)))
+    if submission.latitude is not None:
+        extras.append(_("Location: {lat:.5f}, {lon:.5f}").format(lat=submission.latitude, lon=submission.longitude))
+    extras.append(_("Answer through this chat: yes") if submission.consent_reply
+                  else _("Answer through this chat: no (the resident did not agree)"))
+    extras.append(_("Name: {name}").format(name=submission.resident_name) if submission.resident_name
+                  else _("Name: not shared"))
+    lines += extras
+    buttons = []
+    if submission.is_open:
+        buttons = [Button(status_label(status), f"st:{submission.id}:{code}") for code, status in STATUS_CODES.items()]
+        if submission.consent_reply:
+            buttons.append(Button(_("Send an answer"), f"st:{submission.id}:reply"))
+    rows = tuple(tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2))
+    return Reply("\n".join(lines), rows, photos=submission.photos)
+
+
+def history_line(event: Event) -> str:
+    moment = when(event.at)
+    if event.action == "created":
+        return _("{when}: sent").format(when=moment)
+    if event.action == "status":
+        return _("{when}: status {status}").format(when=moment, status=status_label(event.status))
+    if event.action == "reply":
+        return _("{when}: answer from the gebiedsverbinder: {text}").format(when=moment, text=event.text)
+    if event.action == "info":
+        return _("{when}: your addition: {text}").format(when=moment, text=event.text)
+    return _("{when}: withdrawn").format(when=moment)

@@ -1,0 +1,75 @@
+"""Messages waiting to be sent; written in the same transaction as what caused them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from storage.db import Database
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    id: int
+    chat_id: int
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def enqueue(conn: aiosqlite.Connection, chat_id: int, payload: dict[str, Any],
+                  submission_id: int | None = None) -> None:
+    """Queue a message inside the caller's transaction."""
+    await conn.execute("INSERT INTO outbox (chat_id, payload, submission_id) VALUES (?, ?, ?)",
+                       (chat_id, json.dumps(payload, ensure_ascii=False), submission_id))
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class OutboxRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def pending(self, limit: int = 50) -> list[OutboxMessage]:
+        now = _iso(dt.datetime.now(dt.UTC))
+        rows = await self._db.fetchall(
+            "SELECT id, chat_id, payload, attempts FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+            " AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY id LIMIT ?", (now, limit))
+        return [OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"]) for r in rows]
+
+    async def for_chat(self, chat_id: int) -> list[OutboxMessage]:
+        rows = await self._db.fetchall(
+            "SELECT id, chat_id, payload, attempts FROM outbox WHERE chat_id = ? AND sent_at IS NULL"
+            " AND failed_at IS NULL ORDER BY id", (chat_id,))
+        return [OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"]) for r in rows]
+
+    async def mark_sent(self, message_id: int) -> None:
+        await self._db.execute_write("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+                                     (_iso(dt.datetime.now(dt.UTC)), message_id))
+
+    async def mark_retry(self, message: OutboxMessage, error: str) -> None:
+        """Try again later, backing off; give up after MAX_ATTEMPTS."""
+        attempts = message.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            await self.mark_failed(message.id, error)
+            return
+        next_try = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=min(2 ** attempts, 600))
+        await self._db.execute_write(
+            "UPDATE outbox SET attempts = ?, next_try_at = ?, last_error = ? WHERE id = ?",
+            (attempts, _iso(next_try), error[:500], message.id))
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        await self._db.execute_write(
+            "UPDATE outbox SET failed_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (_iso(dt.datetime.now(dt.UTC)), error[:500], message_id))
+
+    async def count_pending(self) -> int:
+        row = await self._db.fetchone("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
+        return int(row[0])
