@@ -54,7 +54,10 @@ def build_application(
         app.bot_data[OUTBOX] = dispatcher
         app.bot_data[ASSISTANT] = Assistant.create(db, content, notify=dispatcher.kick)
         await register_commands(app)
-        dispatcher.start()  # also delivers what a crash left queued
+        if settings.outbox_paused:
+            log.warning("WIJKWIJZER_OUTBOX_PAUSED is set: notifications are queued but not sent")
+        else:
+            dispatcher.start()  # also delivers what a crash left queued
 
     async def post_shutdown(app: Application) -> None:
         dispatcher = app.bot_data.pop(OUTBOX, None)

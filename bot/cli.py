@@ -5,6 +5,8 @@
   wijkwijzer shell            the terminal demo
   wijkwijzer check-content    validate the content files
   wijkwijzer faq-gaps         questions the assistant could not answer, most frequent first
+  wijkwijzer staff ...        add, list, remove or invite gebiedsverbinders
+  wijkwijzer export           submissions with their history, as CSV or JSON
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 
 from dotenv import load_dotenv
 
+from bot import admin
 from bot.config import ConfigError, Settings
 from content import Content, ContentError, load_content
 from storage import Database, QuestionLog
@@ -31,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check-content", help="validate the content files and report the first problem")
     gaps = sub.add_parser("faq-gaps", help="list unanswered questions, most frequent first")
     gaps.add_argument("--limit", type=int, default=50)
+    admin.add_parsers(sub)
     args = parser.parse_args(argv)
 
     load_dotenv(".env", override=False)
@@ -42,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         if command == "faq-gaps":
             return asyncio.run(_faq_gaps(settings, args.limit))
         content = load_content(settings.content_dir)
+        if command in ("staff", "export"):
+            return asyncio.run(admin.run(args, settings, content))
         if command == "check-content":
             print(f"Content is valid: {len(content.topics)} topics, {len(content.stadsdelen)} stadsdelen, "
                   f"{len(content.wijken)} wijken, {len(content.postcodes)} postcodes.")

@@ -28,6 +28,7 @@ class Settings:
     base_url: str
     db_path: str
     content_dir: str | None
+    outbox_paused: bool = False
 
     @property
     def base_file_url(self) -> str:
@@ -59,4 +60,8 @@ class Settings:
         content_dir = env.get("WIJKWIJZER_CONTENT", "").strip() or None
         if content_dir is not None and not Path(content_dir).is_dir():
             raise ConfigError("WIJKWIJZER_CONTENT", f"is not a directory: {content_dir!r}")
-        return cls(token, base_url, db_path, content_dir)
+
+        paused = env.get("WIJKWIJZER_OUTBOX_PAUSED", "").strip().lower()
+        if paused not in ("", "0", "1", "false", "true", "no", "yes"):
+            raise ConfigError("WIJKWIJZER_OUTBOX_PAUSED", f"must be 1 or 0 (true/false), not {paused!r}")
+        return cls(token, base_url, db_path, content_dir, outbox_paused=paused in ("1", "true", "yes"))

@@ -87,3 +87,34 @@ def test_faq_gaps_most_frequent_first(tmp_path: Path) -> None:
     lines = wijkwijzer("faq-gaps", env=env).stdout.strip().splitlines()
     assert lines[1].split()[0] == "2" and "parkeervergunning" in lines[1]
     assert lines[2].split()[0] == "1" and "grofvuil" in lines[2]
+
+
+def test_staff_commands_and_export(tmp_path: Path) -> None:
+    env = {"WIJKWIJZER_DB": str(tmp_path / "admin.sqlite3")}
+    added = wijkwijzer("staff", "add", "900", "--role", "gebiedsverbinder", "--stadsdeel", "Noord",
+                       "--name", "Karin Kranendonk", "--email", "kkranendonk@haarlem.nl", env=env)
+    assert added.returncode == 0 and "Added 900 as gebiedsverbinder of Noord" in added.stdout
+    assert "Karin Kranendonk" in wijkwijzer("staff", "list", env=env).stdout
+    wrong = wijkwijzer("staff", "add", "901", "--role", "gebiedsverbinder", "--stadsdeel", "Atlantis", env=env)
+    assert wrong.returncode == 2 and "'Atlantis' is not a stadsdeel" in wrong.stderr
+
+    invite = wijkwijzer("staff", "invite", "--role", "gebiedsverbinder", "--stadsdeel", "oost", "--bot",
+                        "WijkwijzerBot", env=env)
+    assert invite.returncode == 0
+    link = invite.stdout.strip()
+    assert link.startswith("https://t.me/WijkwijzerBot?start=") and len(link.split("=")[1]) <= 64
+    no_token = wijkwijzer("staff", "invite", "--role", "gebiedsverbinder", "--stadsdeel", "oost", env=env)
+    assert no_token.returncode == 2 and "TELEGRAM_BOT_TOKEN" in no_token.stderr
+
+    # a resident sends an idea in the shell (user 0), then it is exported without any Telegram id
+    wijkwijzer("shell", stdin="/idee\n1\nVogelenwijk\nMeer bankjes langs de Delft graag.\n1\n1\n1\n1\n1\n", env=env)
+    exported = wijkwijzer("export", "--format", "json", env=env)
+    import json
+
+    [record] = json.loads(exported.stdout)
+    assert record["reference"].startswith("WW-") and record["wijk"] == "Vogelenwijk"
+    assert record["history"][0]["action"] == "created" and "user_id" not in record
+    csv_out = wijkwijzer("export", "--stadsdeel", "Oost", env=env).stdout.splitlines()
+    assert csv_out[0].startswith("reference,kind,status") and len(csv_out) == 1  # nothing for Oost
+    assert wijkwijzer("staff", "remove", "900", env=env).returncode == 0
+    assert wijkwijzer("staff", "remove", "900", env=env).returncode == 1

@@ -20,8 +20,8 @@ def emulator() -> Iterator[Emulator]:
 def start_bot(emulator: Emulator, tmp_path: Path) -> Iterator:
     started: list[BotProcess] = []
 
-    def start() -> BotProcess:
-        bot = BotProcess(emulator, tmp_path / "wijkwijzer.sqlite3", tmp_path / "bot.log")
+    def start(**extra_env: str) -> BotProcess:
+        bot = BotProcess(emulator, tmp_path / "wijkwijzer.sqlite3", tmp_path / "bot.log", **extra_env)
         started.append(bot)
         return bot
 

@@ -61,8 +61,9 @@ class Emulator:
 class BotProcess:
     """`wijkwijzer run` against the emulator, as an operator would start it."""
 
-    def __init__(self, emulator: Emulator, db_path: Path, log_path: Path) -> None:
+    def __init__(self, emulator: Emulator, db_path: Path, log_path: Path, **extra_env: str) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIJKWIJZER_"))}
+        env.update(extra_env)
         env.update({
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_BASE_URL": f"{emulator.url}/bot",
@@ -134,3 +135,11 @@ class Resident:
 def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
     markup = message.get("reply_markup") or {}
     return [(b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def wijkwijzer_cli(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run an operator command against the bot's database, as staff would."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIJKWIJZER_"))}
+    env.update({"WIJKWIJZER_DB": str(db_path), "PYTHONPATH": str(ROOT)})
+    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True,
+                          timeout=60, check=True)
