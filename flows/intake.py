@@ -37,8 +37,20 @@ NO = {"nee", "no", "n", "liever niet", "niet"}
 
 # ---------------------------------------------------------------- starting and asking
 
+KIND_WORDS = {
+    "idee": {"idee", "ideeen", "idea", "ideas", "voorstel", "suggestie", "suggestion"},
+    "signaal": {"signaal", "signal", "melden", "melding", "probleem", "problem", "kapot", "broken", "report",
+                "klacht", "zorgen", "onveilig", "overlast"},
+    "vraag": {"vraag", "vragen", "question", "ask"},
+}
+
+
 async def start(ctx: Context) -> list[Reply]:
-    """Begin a new intake (a draft in progress is replaced)."""
+    """Begin a new intake; with a draft in progress, ask whether to continue it."""
+    if ctx.state is not None and ctx.state.flow == FLOW and ctx.state.data.get("kind"):
+        buttons = [Button(_("Continue where I was"), "in:resume"), Button(_("Start again"), "in:restart")]
+        return [Reply(_("You had already started. Continue where you were, or start again?"),
+                      Reply.column(buttons))]
     await ctx.set_state(FLOW, KIND)
     return ask_kind(ctx)
 
@@ -180,6 +192,11 @@ async def on_choice(ctx: Context, action: str) -> list[Reply]:
                       main_menu_buttons())]
     step = ctx.state.step
     what = parts[1]
+    if what == "resume":
+        return await prompt(ctx)
+    if what == "restart":
+        await ctx.set_state(FLOW, KIND)
+        return ask_kind(ctx)
     if what == "cancel":
         await ctx.clear_state()
         return [Reply(_("Cancelled. Nothing was sent."), main_menu_buttons())]
@@ -206,7 +223,7 @@ async def on_choice(ctx: Context, action: str) -> list[Reply]:
                                                                    for t in ctx.services.content.themes):
         return await _go(ctx, REPLY, theme=parts[2])
     if what == "reply" and step == REPLY and len(parts) == 3:
-        return await _go(ctx, NAME, consent_reply=parts[2] == "yes")
+        return await _after_reply(ctx, consent_reply=parts[2] == "yes")
     if what == "name" and step == NAME and len(parts) == 3:
         return await _go(ctx, SUMMARY, consent_name=parts[2] == "yes")
     if what == "edit" and step in (SUMMARY, EDIT):
@@ -225,15 +242,20 @@ async def on_choice(ctx: Context, action: str) -> list[Reply]:
     return await prompt(ctx, _("That button belongs to an earlier question."))
 
 
+async def _after_reply(ctx: Context, *, consent_reply: bool) -> list[Reply]:
+    """Ask about showing the name only when the platform gave one."""
+    if ctx.incoming.display_name or ctx.state.data.get("display_name"):
+        return await _go(ctx, NAME, consent_reply=consent_reply)
+    return await _go(ctx, SUMMARY, consent_reply=consent_reply, consent_name=False)
+
+
 async def on_text(ctx: Context, text: str) -> list[Reply] | None:
     """Typed text at a step; None when it does not answer the step's question."""
     step = ctx.state.step
     words = set(fold(text).split())
     if step == KIND:
-        for kind in KINDS:
-            if kind in words or (kind == "vraag" and "question" in words) or (kind == "idee" and "idea" in words):
-                return await _go(ctx, WIJK, kind=kind)
-        return None
+        found = [kind for kind, kind_words in KIND_WORDS.items() if words & kind_words]
+        return await _go(ctx, WIJK, kind=found[0]) if len(found) == 1 else None
     if step == WIJK:
         return await _wijk_from_text(ctx, text)
     if step == TEXT:
@@ -249,7 +271,7 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
                 return await _go(ctx, REPLY, theme=theme.id)
         return None
     if step == REPLY and words & (YES | NO):
-        return await _go(ctx, NAME, consent_reply=bool(words & YES))
+        return await _after_reply(ctx, consent_reply=bool(words & YES))
     if step == NAME and words & (YES | NO):
         return await _go(ctx, SUMMARY, consent_name=bool(words & YES))
     if step == SUMMARY and fold(text) in ("versturen", "verstuur", "send"):
@@ -267,7 +289,8 @@ async def on_media(ctx: Context) -> list[Reply]:
         location = {"latitude": incoming.latitude, "longitude": incoming.longitude}
         if step == WIJK:
             return await _go(ctx, TEXT, wijk_code=wijk.code, **location)
-        return await _go(ctx, PHOTOS, **location)
+        await ctx.set_state(FLOW, PHOTOS, **{**data, **location})
+        return await prompt(ctx, _("Location added ({wijk}).").format(wijk=wijk.name))
     if incoming.kind is InputKind.PHOTO and step in (TEXT, PHOTOS):
         photos = list(data.get("photos", []))
         if len(photos) >= MAX_PHOTOS:

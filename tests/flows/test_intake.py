@@ -12,7 +12,8 @@ from tests.conftest import Resident, actions_of, text_of
 
 
 async def start_idea(resident: Resident, wijk_text: str = "Vogelenwijk") -> None:
-    await resident.say("/idee")
+    if "in:restart" in actions_of(await resident.say("/idee")):
+        await resident.press("in:restart")
     await resident.press("in:kind:idee")
     await resident.say(wijk_text)
 
@@ -88,6 +89,7 @@ async def test_pc6_and_stadsdeel_buttons(resident: Resident) -> None:
     await resident.say("/idee")
     await resident.press("in:kind:vraag")
     assert "Beschrijf uw vraag" in text_of(await resident.say("2023 AB"))
+    await resident.say("/annuleer")
     await resident.say("/idee")
     await resident.press("in:kind:idee")
     wijken = await resident.press("in:sd:centrum")
@@ -239,3 +241,26 @@ def test_routing_file_is_validated(tmp_path) -> None:
     with pytest.raises(ContentError) as info:
         load_content(tmp_path)
     assert (info.value.file, info.value.entry, info.value.field) == ("routing.yaml", "rules[0]", "theme")
+
+
+async def test_starting_again_offers_to_continue_the_draft(resident: Resident, db: Database) -> None:
+    await start_idea(resident)
+    await resident.say("Een boom die scheef staat bij de bushalte.")
+    replies = await resident.press("m:idee")
+    assert actions_of(replies) == ["in:resume", "in:restart"]
+    assert "foto's" in text_of(await resident.press("in:resume"))
+    assert "Wat wilt u doorgeven" in text_of(await resident.press("in:restart"))
+    assert (await ConversationRepository(db).get(42)).data == {}
+
+
+async def test_kind_in_words_and_no_name_question_without_a_name(resident: Resident) -> None:
+    await resident.say("/idee")
+    assert "Over welke wijk" in text_of(await resident.say("ik wil iets melden over de stoep"))
+    await resident.say("Meerwijk")
+    await resident.say("Losse stoeptegels voor de bibliotheek.")
+    location = Incoming(42, InputKind.LOCATION, latitude=52.3560, longitude=4.6580, language_code="nl")
+    assert "Locatie toegevoegd (Meerwijk)" in text_of(await resident.send(location))
+    await resident.press("in:photos:done")
+    await resident.press("in:theme:veiligheid")
+    summary = await resident.press("in:reply:yes")  # no display name known: no name question
+    assert "Kijk het na" in text_of(summary) and "Locatie: meegestuurd" in text_of(summary)
