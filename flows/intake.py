@@ -21,7 +21,7 @@ from flows.common import main_menu_buttons, menu_button, outside_haarlem, stadsd
 from flows.context import Context
 from flows.places import where_from_text
 from flows.routing import route
-from flows.submission_view import KINDS, kind_label, place, staff_card, theme_title
+from flows.submission_view import KINDS, STAFF_LANGUAGE, kind_label, place, staff_card, theme_title
 from flows.types import Button, InputKind, Reply
 from locales import _, format_number, use_language
 from storage import NewSubmission, Submission
@@ -30,7 +30,6 @@ FLOW = "intake"
 KIND, WIJK, TEXT, PHOTOS, THEME, REPLY, NAME, SUMMARY, EDIT = (
     "kind", "wijk", "text", "photos", "theme", "reply", "name", "summary", "edit")
 MIN_TEXT, MAX_TEXT, MAX_PHOTOS = 10, 2000, 3
-STAFF_LANGUAGE = "nl"  # the gebiedsverbinders work in Dutch
 YES = {"ja", "yes", "j", "y", "graag", "ok", "oke", "prima"}
 NO = {"nee", "no", "n", "liever niet", "niet"}
 
@@ -55,13 +54,14 @@ async def start(ctx: Context) -> list[Reply]:
     return ask_kind(ctx)
 
 
-def ask_kind(ctx: Context) -> list[Reply]:
+def ask_kind(ctx: Context, hint: str = "") -> list[Reply]:
     buttons = [
         Button(_("An idea: something to improve or start"), "in:kind:idee"),
         Button(_("A signal: something is wrong or worries you"), "in:kind:signaal"),
         Button(_("A question for the gebiedsverbinder"), "in:kind:vraag"),
     ]
-    return [Reply(_("What would you like to send? Stop at any time with /annuleer."), Reply.column(buttons))]
+    text = _("What would you like to send? Stop at any time with /annuleer.")
+    return [Reply(f"{hint}\n\n{text}" if hint else text, Reply.column(buttons))]
 
 
 def ask_wijk(ctx: Context, hint: str = "") -> list[Reply]:
@@ -143,12 +143,13 @@ def summary(ctx: Context, hint: str = "") -> list[Reply]:
     return [Reply(f"{hint}\n\n{body}" if hint else body, Reply.column(buttons))]
 
 
-def choose_edit(ctx: Context) -> list[Reply]:
+def choose_edit(ctx: Context, hint: str = "") -> list[Reply]:
     fields = [(_("Kind"), KIND), (_("Wijk"), WIJK), (_("Text"), TEXT), (_("Photos and location"), PHOTOS),
               (_("Theme"), THEME), (_("Permission"), REPLY)]
     buttons = [Button(label, f"in:edit:{step}") for label, step in fields]
     buttons.append(Button(_("Back to the overview"), "in:edit:summary"))
-    return [Reply(_("What would you like to change?"), Reply.column(buttons))]
+    text = _("What would you like to change?")
+    return [Reply(f"{hint}\n\n{text}" if hint else text, Reply.column(buttons))]
 
 
 PROMPTS = {KIND: ask_kind, WIJK: ask_wijk, TEXT: ask_text, PHOTOS: ask_photos, THEME: ask_theme,
@@ -157,11 +158,7 @@ PROMPTS = {KIND: ask_kind, WIJK: ask_wijk, TEXT: ask_text, PHOTOS: ask_photos, T
 
 async def prompt(ctx: Context, hint: str = "") -> list[Reply]:
     """Ask the current step's question again (after unsupported input, say)."""
-    step = ctx.state.step
-    if step in (KIND, EDIT):
-        replies = PROMPTS[step](ctx)
-        return [Reply(f"{hint}\n\n{replies[0].text}", replies[0].buttons)] if hint else replies
-    return PROMPTS[step](ctx, hint)
+    return PROMPTS[ctx.state.step](ctx, hint)
 
 
 # ---------------------------------------------------------------- moving on
@@ -212,11 +209,11 @@ async def on_choice(ctx: Context, action: str) -> list[Reply]:
     if what == "w" and step == WIJK and len(parts) == 3 and parts[2] in ctx.services.content.wijken:
         return await _go(ctx, TEXT, wijk_code=parts[2])
     if what == "trim" and step == TEXT and ctx.state.data.get("long_text"):
-        long_text = ctx.state.data["long_text"]
-        cut = long_text[:MAX_TEXT]
-        cut = cut[: cut.rfind(" ")] if " " in cut[MAX_TEXT // 2:] else cut
-        return await _go(ctx, PHOTOS, text=cut.rstrip() + " …", long_text="",
-                         partial_text="")
+        marker = " …"
+        cut = ctx.state.data["long_text"][: MAX_TEXT - len(marker)]
+        if " " in cut[MAX_TEXT // 2:]:
+            cut = cut[: cut.rfind(" ")]  # end at a word
+        return await _go(ctx, PHOTOS, text=cut.rstrip() + marker, long_text="", partial_text="")
     if what == "photos" and step == PHOTOS:
         return await _go(ctx, THEME)
     if what == "theme" and step == THEME and len(parts) == 3 and any(t.id == parts[2]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from flows.common import main_menu_buttons, menu_button
 from flows.context import Context
-from flows.submission_view import history_line, kind_label, staff_card, status_label
+from flows.submission_view import STAFF_LANGUAGE, history_line, kind_label, staff_card, status_label
 from flows.types import Button, Reply
 from locales import N_, _, use_language
 from storage import Submission
@@ -18,7 +18,6 @@ FLOW = "mine"
 ADD_INFO = "info"
 PER_PAGE = 5
 MIN_TEXT, MAX_TEXT = 10, 2000
-STAFF_LANGUAGE = "nl"
 
 
 async def overview(ctx: Context, page: int = 0) -> list[Reply]:
@@ -96,7 +95,8 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
         return _not_found()
     await ctx.services.submissions.record(
         submission.id, actor="resident", actor_id=ctx.user_id, action="info", text=text,
-        notifications=await _to_staff(ctx, N_("The resident added information to {reference}:\n\n{text}"), text))
+        notifications=await _to_staff(ctx, submission, N_("The resident added information to {reference}:\n\n{text}"),
+                                      text))
     ctx.services.notify()
     return [Reply(_("Added to {reference}. The gebiedsverbinder receives it.").format(
         reference=submission.reference), Reply.column([Button(_("Back"), f"my:{submission.id}"), menu_button()]))]
@@ -116,7 +116,7 @@ async def withdraw(ctx: Context, submission_id: int, confirmed: bool) -> list[Re
             reference=submission.reference), Reply.column(buttons))]
     await ctx.services.submissions.record(
         submission.id, actor="resident", actor_id=ctx.user_id, action="withdrawn", status="ingetrokken",
-        notifications=await _to_staff(ctx, N_("The resident withdrew {reference}."), ""))
+        notifications=await _to_staff(ctx, submission, N_("The resident withdrew {reference}."), ""))
     ctx.services.notify()
     return [Reply(_("{reference} is withdrawn.").format(reference=submission.reference), main_menu_buttons())]
 
@@ -127,23 +127,20 @@ async def _own(ctx: Context, submission_id: int) -> Submission | None:
     return submission if submission is not None and submission.user_id == ctx.user_id else None
 
 
-async def _to_staff(ctx: Context, template: str, text: str) -> Callable[[Submission], list[tuple[int, dict]]]:
-    """Notifications (in Dutch) to the gebiedsverbinders who handle the submission.
+async def _to_staff(ctx: Context, submission: Submission, template: str,
+                    text: str) -> Callable[[Submission], list[tuple[int, dict]]]:
+    """Notifications (in the staff's language) to the gebiedsverbinders who handle the submission.
 
     ``template`` is an untranslated message (marked with N_), translated here for staff.
     """
-    staff = {}
+    members = await ctx.services.staff.for_stadsdeel(submission.handled_by)
 
-    def build(submission: Submission) -> list[tuple[int, dict]]:
+    def build(updated: Submission) -> list[tuple[int, dict]]:
         with use_language(STAFF_LANGUAGE):
-            message = _(template).format(reference=submission.reference, text=text)
-            card = staff_card(ctx.services.content, submission)
-            payload = Reply(message, card.buttons).to_dict()
-        return [(user_id, payload) for user_id in staff.get(submission.handled_by, [])]
+            card = staff_card(ctx.services.content, updated)
+            payload = Reply(_(template).format(reference=updated.reference, text=text), card.buttons).to_dict()
+        return [(member.user_id, payload) for member in members]
 
-    # Who handles it is known before the transaction; look the staff up now.
-    for member in await ctx.services.staff.all():
-        staff.setdefault(member.stadsdeel, []).append(member.user_id)
     return build
 
 

@@ -9,6 +9,8 @@ from flows.types import Button, Reply
 from locales import N_, _, current_language
 from storage.submissions import LOCAL, Event, Submission, parse_time
 
+STAFF_LANGUAGE = "nl"  # the gebiedsverbinders work in Dutch
+
 KINDS = {
     "idee": N_("Idea"),
     "signaal": N_("Signal"),

@@ -264,3 +264,11 @@ async def test_kind_in_words_and_no_name_question_without_a_name(resident: Resid
     await resident.press("in:theme:veiligheid")
     summary = await resident.press("in:reply:yes")  # no display name known: no name question
     assert "Kijk het na" in text_of(summary) and "Locatie: meegestuurd" in text_of(summary)
+
+
+async def test_trimmed_text_never_exceeds_the_limit(resident: Resident, db: Database) -> None:
+    await start_idea(resident)
+    await resident.say("x" * 1999 + " " + "y" * 600)  # the last space sits right at the limit
+    await resident.press("in:trim")
+    text = (await ConversationRepository(db).get(42)).data["text"]
+    assert len(text) <= 2000 and text.endswith(" …")
