@@ -133,7 +133,8 @@ async def _export(args: argparse.Namespace, db: Database, content: Content) -> i
 def _record_fields() -> dict[str, None]:
     return dict.fromkeys([
         "reference", "kind", "status", "created_at", "updated_at", "stadsdeel", "handled_by", "wijk_code", "wijk",
-        "theme", "text", "latitude", "longitude", "photos", "consent_reply", "resident_name", "language", "history"])
+        "buurt", "theme", "text", "latitude", "longitude", "photos", "consent_reply", "resident_name", "language",
+        "history"])
 
 
 def _record(content: Content, submission: Any, events: list[Any]) -> dict[str, Any]:
@@ -143,7 +144,8 @@ def _record(content: Content, submission: Any, events: list[Any]) -> dict[str, A
         "reference": submission.reference, "kind": submission.kind, "status": submission.status,
         "created_at": submission.created_at, "updated_at": submission.updated_at,
         "stadsdeel": submission.stadsdeel, "handled_by": submission.handled_by,
-        "wijk_code": submission.wijk_code, "wijk": wijk.name if wijk else "", "theme": submission.theme,
+        "wijk_code": submission.wijk_code, "wijk": wijk.name if wijk else "", "buurt": submission.buurt or "",
+        "theme": submission.theme,
         "text": submission.text, "latitude": submission.latitude, "longitude": submission.longitude,
         "photos": len(submission.photos), "consent_reply": submission.consent_reply,
         "resident_name": submission.resident_name or "", "language": submission.language,

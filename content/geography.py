@@ -31,6 +31,7 @@ class Place:
     wijk_code: str | None
     matched: str  # the words of the text that named it
     span: tuple[int, int]  # token positions in the folded text
+    buurt: str | None = None  # the buurt, when a buurt was named
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,16 @@ class Geography:
         self.content = content
         self.stadsdelen: dict[str, Stadsdeel] = content.stadsdelen
         self.wijken: dict[str, Wijk] = content.wijken
-        # folded name -> (stadsdeel id, wijk code or None)
-        self._names: dict[str, tuple[str, str | None]] = {}
+        # folded name -> (stadsdeel id, wijk code or None, buurt name or None)
+        self._names: dict[str, tuple[str, str | None, str | None]] = {}
         for sd in self.stadsdelen.values():
             for name in (sd.name, *sd.aliases):
-                self._names[fold(name)] = (sd.id, None)
+                self._names[fold(name)] = (sd.id, None, None)
             for wijk in sd.wijken:
-                for name in (wijk.name, *wijk.aliases, *wijk.buurten):
-                    self._names[fold(name)] = (sd.id, wijk.code)
+                for name in (wijk.name, *wijk.aliases):
+                    self._names[fold(name)] = (sd.id, wijk.code, None)
+                for buurt in wijk.buurten:
+                    self._names.setdefault(fold(buurt), (sd.id, wijk.code, buurt))
         # Names are also known without spaces ("indische buurt" = "indischebuurt").
         self._compact = {key.replace(" ", ""): value for key, value in self._names.items()}
         self._long_names = [k for k in self._compact if len(k) >= FUZZY_MIN_LENGTH]
@@ -74,11 +77,11 @@ class Geography:
                 words = tokens[start:start + size]
                 hit = self._lookup("".join(words), exact_only=size > 1)
                 if hit:
-                    found.append(Place(hit[0], hit[1], " ".join(words), (start, start + size)))
+                    found.append(Place(hit[0], hit[1], " ".join(words), (start, start + size), hit[2]))
                     taken.update(span)
         return sorted(found, key=lambda p: p.span)
 
-    def _lookup(self, compact: str, *, exact_only: bool) -> tuple[str, str | None] | None:
+    def _lookup(self, compact: str, *, exact_only: bool) -> tuple[str, str | None, str | None] | None:
         if compact in self._compact:
             return self._compact[compact]
         if exact_only or len(compact) < FUZZY_MIN_LENGTH or compact.isdigit():

@@ -21,7 +21,7 @@ from flows.common import main_menu_buttons, menu_button, outside_haarlem, stadsd
 from flows.context import Context
 from flows.places import where_from_text
 from flows.routing import route
-from flows.submission_view import KINDS, STAFF_LANGUAGE, kind_label, place, staff_card, theme_title
+from flows.submission_view import KINDS, STAFF_LANGUAGE, kind_label, place, place_name, staff_card, theme_title
 from flows.types import Button, InputKind, Reply
 from locales import _, format_number, use_language
 from storage import NewSubmission, Submission
@@ -118,13 +118,11 @@ def ask_name(ctx: Context, hint: str = "") -> list[Reply]:
 
 def summary(ctx: Context, hint: str = "") -> list[Reply]:
     data, content = ctx.state.data, ctx.services.content
-    wijk = content.wijken[data["wijk_code"]]
     lines = [
         _("Please check before sending:"),
         "",
         _("Kind: {kind}").format(kind=kind_label(data["kind"])),
-        _("Wijk: {wijk} (stadsdeel {stadsdeel})").format(
-            wijk=wijk.name, stadsdeel=content.stadsdelen[wijk.stadsdeel_id].name),
+        _("Wijk: {place}").format(place=place_name(content, data["wijk_code"], data.get("buurt"))),
         _("Theme: {theme}").format(theme=theme_title(content, data["theme"])),
         _("Photos: {count}").format(count=len(data.get("photos", []))),
     ]
@@ -207,7 +205,7 @@ async def on_choice(ctx: Context, action: str) -> list[Reply]:
         buttons = [Button(w.name, f"in:w:{w.code}") for w in stadsdeel.wijken]
         return [Reply(_("Which wijk in {stadsdeel}?").format(stadsdeel=stadsdeel.name), Reply.column(buttons))]
     if what == "w" and step == WIJK and len(parts) == 3 and parts[2] in ctx.services.content.wijken:
-        return await _go(ctx, TEXT, wijk_code=parts[2])
+        return await _go(ctx, TEXT, wijk_code=parts[2], buurt=None)
     if what == "trim" and step == TEXT and ctx.state.data.get("long_text"):
         marker = " …"
         cut = ctx.state.data["long_text"][: MAX_TEXT - len(marker)]
@@ -285,7 +283,7 @@ async def on_media(ctx: Context) -> list[Reply]:
             return await prompt(ctx, _("That location is not in Haarlem. I can only help with wijken in Haarlem."))
         location = {"latitude": incoming.latitude, "longitude": incoming.longitude}
         if step == WIJK:
-            return await _go(ctx, TEXT, wijk_code=wijk.code, **location)
+            return await _go(ctx, TEXT, wijk_code=wijk.code, buurt=None, **location)
         await ctx.set_state(FLOW, PHOTOS, **{**data, **location})
         return await prompt(ctx, _("Location added ({wijk}).").format(wijk=wijk.name))
     if incoming.kind is InputKind.PHOTO and step in (TEXT, PHOTOS):
@@ -309,7 +307,7 @@ async def _wijk_from_text(ctx: Context, text: str) -> list[Reply] | None:
     if where.outside_postcode:
         return await prompt(ctx, outside_haarlem(where.outside_postcode))
     if where.wijk_code:
-        return await _go(ctx, TEXT, wijk_code=where.wijk_code)
+        return await _go(ctx, TEXT, wijk_code=where.wijk_code, buurt=where.buurt)
     wijken = ctx.services.content.wijken
     if len(where.wijk_codes) > 1:
         buttons = [Button(wijken[c].name, f"in:w:{c}") for c in where.wijk_codes]
@@ -349,7 +347,7 @@ async def send(ctx: Context) -> list[Reply]:
         handled_by=handled_by, theme=data["theme"], text=data["text"], latitude=data.get("latitude"),
         longitude=data.get("longitude"), consent_reply=bool(data["consent_reply"]),
         resident_name=(data.get("display_name") or None) if data["consent_name"] else None,
-        language=ctx.language, photos=tuple(data.get("photos", [])),
+        language=ctx.language, photos=tuple(data.get("photos", [])), buurt=data.get("buurt"),
     )
 
     def notifications(submission: Submission) -> list[tuple[int, dict[str, Any]]]:

@@ -18,6 +18,7 @@ class Where:
     stadsdeel_ids: tuple[str, ...] = ()  # the stadsdelen it may be
     outside_postcode: str | None = None  # a postcode that is not in Haarlem
     spans: tuple[tuple[int, int], ...] = ()  # token spans of the place words
+    buurten: tuple[str, ...] = ()  # buurten named, if any
 
     @property
     def stadsdeel_id(self) -> str | None:
@@ -26,6 +27,10 @@ class Where:
     @property
     def wijk_code(self) -> str | None:
         return self.wijk_codes[0] if len(self.wijk_codes) == 1 else None
+
+    @property
+    def buurt(self) -> str | None:
+        return self.buurten[0] if len(self.buurten) == 1 and self.wijk_code else None
 
     @property
     def found(self) -> bool:
@@ -65,8 +70,9 @@ class PlaceReading:
                 p.stadsdeel_id for p in self.places if p.wijk_code}
             if wijk_stadsdelen >= set(stadsdeel_ids):
                 stadsdeel_ids = [s for s in stadsdeel_ids if s in wijk_stadsdelen]
+        buurten = tuple(p.buurt for p in self.places if p.buurt)
         return Where(tuple(wijk_codes), tuple(stadsdeel_ids), outside if not stadsdeel_ids else None,
-                     tuple(spans))
+                     tuple(spans), buurten)
 
 
 def read_places(geography: Geography, text: str) -> PlaceReading:

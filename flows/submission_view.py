@@ -44,10 +44,17 @@ def when(timestamp: str) -> str:
 
 
 def place(content: Content, submission: Submission) -> str:
-    wijk = content.wijken.get(submission.wijk_code)
-    stadsdeel = content.stadsdelen.get(submission.stadsdeel)
-    return _("{wijk} (stadsdeel {stadsdeel})").format(
-        wijk=wijk.name if wijk else submission.wijk_code, stadsdeel=stadsdeel.name if stadsdeel else "?")
+    return place_name(content, submission.wijk_code, submission.buurt)
+
+
+def place_name(content: Content, wijk_code: str, buurt: str | None = None) -> str:
+    """"Vogelenwijk (stadsdeel Noord)", or with the buurt: "Zijlwegkwartier, buurt Garenkokerskwartier (...)"."""
+    wijk = content.wijken.get(wijk_code)
+    stadsdeel = content.stadsdelen.get(wijk.stadsdeel_id) if wijk else None
+    name = wijk.name if wijk else wijk_code
+    if buurt:
+        name = _("{wijk}, buurt {buurt}").format(wijk=name, buurt=buurt)
+    return _("{wijk} (stadsdeel {stadsdeel})").format(wijk=name, stadsdeel=stadsdeel.name if stadsdeel else "?")
 
 
 def theme_title(content: Content, theme_id: str) -> str:

@@ -146,7 +146,13 @@ m002_submissions = (
     "CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL AND failed_at IS NULL",
 )
 
+m003_submission_buurt = (
+    # The buurt, when the resident named one ("Garenkokerskwartier" rather than just the wijk).
+    "ALTER TABLE submissions ADD COLUMN buurt TEXT",
+)
+
 MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m001_initial", m001_initial),
     ("m002_submissions", m002_submissions),
+    ("m003_submission_buurt", m003_submission_buurt),
 ]

@@ -35,6 +35,7 @@ class NewSubmission:
     resident_name: str | None
     language: str
     photos: tuple[str, ...] = ()
+    buurt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Submission:
     status: str
     created_at: str
     updated_at: str
+    buurt: str | None = None
     photos: tuple[str, ...] = ()
 
     @property
@@ -94,11 +96,12 @@ class SubmissionRepository:
             cursor = await conn.execute("SELECT COUNT(*) FROM submissions WHERE reference LIKE ?", (prefix + "%",))
             reference = f"{prefix}{(await cursor.fetchone())[0] + 1:04d}"
             cursor = await conn.execute(
-                "INSERT INTO submissions (reference, user_id, kind, wijk_code, stadsdeel, handled_by, theme, text,"
-                " latitude, longitude, consent_reply, resident_name, language)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (reference, new.user_id, new.kind, new.wijk_code, new.stadsdeel, new.handled_by, new.theme,
-                 new.text, new.latitude, new.longitude, int(new.consent_reply), new.resident_name, new.language))
+                "INSERT INTO submissions (reference, user_id, kind, wijk_code, buurt, stadsdeel, handled_by, theme,"
+                " text, latitude, longitude, consent_reply, resident_name, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (reference, new.user_id, new.kind, new.wijk_code, new.buurt, new.stadsdeel, new.handled_by,
+                 new.theme, new.text, new.latitude, new.longitude, int(new.consent_reply), new.resident_name,
+                 new.language))
             submission_id = cursor.lastrowid
             for position, file_id in enumerate(new.photos):
                 await conn.execute("INSERT INTO submission_photos (submission_id, position, file_id) VALUES (?, ?, ?)",

@@ -272,3 +272,14 @@ async def test_trimmed_text_never_exceeds_the_limit(resident: Resident, db: Data
     await resident.press("in:trim")
     text = (await ConversationRepository(db).get(42)).data["text"]
     assert len(text) <= 2000 and text.endswith(" …")
+
+
+async def test_named_buurt_is_kept_for_the_gebiedsverbinder(resident: Resident, db: Database) -> None:
+    await StaffRepository(db).add(900, "gebiedsverbinder", "zuidwest")
+    await start_idea(resident, "garenkokerskwartier")
+    summary = await finish(resident)
+    assert "Zijlwegkwartier, buurt Garenkokerskwartier (stadsdeel Zuidwest)" in text_of(summary)
+    await resident.press("in:send")
+    assert (await SubmissionRepository(db).get(1)).buurt == "Garenkokerskwartier"
+    [message] = await OutboxRepository(db).pending()
+    assert "buurt Garenkokerskwartier" in message.payload["text"]
