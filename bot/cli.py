@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     shell = sub.add_parser("shell", help="talk to the assistant in this terminal")
     shell.add_argument("--lang", choices=("nl", "en"), default="nl", help="language (default nl)")
+    shell.add_argument("--user", type=int, default=0,
+                       help="talk as this user id, e.g. a gebiedsverbinder added with 'staff add' (default 0)")
     sub.add_parser("check-content", help="validate the content files and report the first problem")
     gaps = sub.add_parser("faq-gaps", help="list unanswered questions, most frequent first")
     gaps.add_argument("--limit", type=int, default=50)
@@ -56,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             from bot.shell import run_shell
 
             asyncio.run(run_shell(settings.db_path, content, language=getattr(args, "lang", "nl"),
-                                  stdin=sys.stdin, stdout=sys.stdout))
+                                  stdin=sys.stdin, stdout=sys.stdout, user_id=getattr(args, "user", 0)))
             return 0
         return _run(settings, content)
     except ConfigError as exc:

@@ -3,6 +3,10 @@
 Type text as you would in Telegram; choose a button by typing its number; send a
 location with ``/locatie 52.3812 4.6366``. With piped input it reads lines until the
 end, prints the replies and exits.
+
+``--user ID`` talks as that user, so a second terminal can be a gebiedsverbinder
+(after ``wijkwijzer staff add ID ...``). Messages queued for this user (a new idea
+for staff, an answer for a resident) are shown after each turn.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import TextIO
 from content.model import Content
 from flows import Assistant, Incoming, InputKind, Reply
 from flows.types import Button
-from storage import Database
+from storage import Database, OutboxRepository
 
 SHELL_USER_ID = 0  # the one local resident of the demo database
 
@@ -44,6 +48,15 @@ def parse_line(line: str, buttons: list[Button], user_id: int, language: str) ->
     return Incoming.message(user_id, line, language)
 
 
+async def _show_queued(outbox: OutboxRepository, user_id: int, out: TextIO) -> list[Button]:
+    """Print (and mark sent) the messages queued for this terminal's user."""
+    buttons: list[Button] = []
+    for message in await outbox.for_chat(user_id):
+        buttons = render([Reply.from_dict(message.payload)], out)
+        await outbox.mark_sent(message.id)
+    return buttons
+
+
 async def run_shell(db_path: str, content: Content, *, language: str, stdin: TextIO, stdout: TextIO,
                     user_id: int = SHELL_USER_ID) -> None:
     db = await Database.open(db_path)
@@ -55,6 +68,7 @@ async def run_shell(db_path: str, content: Content, *, language: str, stdin: Tex
             stdout.write("Wijkwijzer (terminal). Type a question; choose a button by its number; "
                          "Ctrl-D to stop.\n")
             buttons = render(await assistant.handle(Incoming.message(user_id, "/start", language)), stdout)
+            buttons = await _show_queued(assistant.services.outbox, user_id, stdout) or buttons
         while True:
             if interactive:
                 stdout.write("\n> ")
@@ -69,5 +83,6 @@ async def run_shell(db_path: str, content: Content, *, language: str, stdin: Tex
                 stdout.write(f"\n> {line}\n")
             replies = await assistant.handle(parse_line(line, buttons, user_id, language))
             buttons = render(replies, stdout) or buttons
+            buttons = await _show_queued(assistant.services.outbox, user_id, stdout) or buttons
     finally:
         await db.close()

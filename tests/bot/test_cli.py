@@ -118,3 +118,16 @@ def test_staff_commands_and_export(tmp_path: Path) -> None:
     assert csv_out[0].startswith("reference,kind,status") and len(csv_out) == 1  # nothing for Oost
     assert wijkwijzer("staff", "remove", "900", env=env).returncode == 0
     assert wijkwijzer("staff", "remove", "900", env=env).returncode == 1
+
+
+def test_two_terminals_resident_and_gebiedsverbinder(tmp_path: Path) -> None:
+    env = {"WIJKWIJZER_DB": str(tmp_path / "demo.sqlite3")}
+    wijkwijzer("staff", "add", "77", "--role", "gebiedsverbinder", "--stadsdeel", "Noord", env=env)
+    resident = wijkwijzer("shell", stdin="/idee\n1\nVogelenwijk\nMeer bankjes langs de Delft graag.\n1\n1\n1\n1\n",
+                          env=env)
+    assert "Verstuurd. Uw referentie is" in resident.stdout
+    staff = wijkwijzer("shell", "--user", "77", stdin="/open\n2\n", env=env)
+    assert "Nieuw voor stadsdeel Noord" in staff.stdout  # the queued notification, shown to user 77
+    assert "heeft nu de status In behandeling" in staff.stdout  # [2]: In behandeling
+    back = wijkwijzer("shell", stdin="/mijn\n", env=env)
+    assert "de status is nu In behandeling" in back.stdout
