@@ -6,6 +6,8 @@ Steps, each handling a way residents write:
   and so are Dutch and English words for the same thing;
 - stop words are dropped, but question words that tell topics apart (wie, wanneer, hoeveel,
   waarom) are concepts and stay;
+- simplemma lemmatises inflected forms ("aangevraagd" -> aanvragen, "gekregen" -> krijgen),
+  which stemming alone does not reach;
 - Snowball stemming (Dutch or English, chosen per text): "wijkraden" ~ "wijkraad";
 - Dutch compounds are split into known words: "wijkplatformsubsidie" -> wijkplatform + subsidie,
   and a compound written as two words is joined: "initiatief raad" -> initiatiefraad;
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+import simplemma
 import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -73,11 +76,13 @@ class TextAnalyzer:
         self._stopwords = STOPWORDS["nl"] | STOPWORDS["en"]
 
     def learn(self, texts: Iterable[str]) -> None:
-        """Add the words of ``texts`` to the known vocabulary (for compounds and typos)."""
+        """Add the words of ``texts`` (and their lemmas) to the known vocabulary (for compounds and typos)."""
         for text in texts:
+            language = self.language_of(text)
             for word in fold(text).split():
                 if len(word) >= MIN_PART and not word.isdigit():
                     self._known.add(word)
+                    self._known.add(self._lemma(word, language))
         self._known_list = sorted(self._known)
         self._correct.cache_clear()
         self._split.cache_clear()
@@ -117,6 +122,13 @@ class TextAnalyzer:
             return [CONCEPT_PREFIX + self._word_concepts[word]]
         if word in self._stopwords or len(word) == 1 or (word.isdigit() and len(word) < 4):
             return []
+        lemma = self._lemma(word, language)
+        if lemma != word:
+            if lemma in self._word_concepts:
+                return [CONCEPT_PREFIX + self._word_concepts[lemma]]
+            if lemma in self._stopwords:
+                return []
+            word = lemma
         parts = self._split(word)
         if parts and parts[1] in self._known:
             # A compound of two known words matches by its parts, wherever it was seen:
@@ -135,6 +147,14 @@ class TextAnalyzer:
         if part in self._word_concepts:
             return [CONCEPT_PREFIX + self._word_concepts[part]]
         return [self._stem(part, language)]
+
+    @staticmethod
+    @lru_cache(maxsize=50_000)
+    def _lemma(word: str, language: str) -> str:
+        """The dictionary form (lemma) of an inflected word, folded like the text."""
+        if word.isdigit():
+            return word
+        return fold(simplemma.lemmatize(word, lang=language)) or word
 
     @lru_cache(maxsize=50_000)
     def _stem(self, word: str, language: str) -> str:
@@ -167,10 +187,12 @@ class TextAnalyzer:
         """The known word this is a typo of: one edit away (two for long words).
 
         Edits are counted as optimal string alignment, so a swap ("wijkplatfrom") is one edit;
-        a real word two edits from a known one ("vergadering", "verandering") is left alone.
+        a real Dutch or English word (simplemma's dictionaries) is never taken for a typo.
         """
         if len(word) < TYPO_MIN_LENGTH or word.isdigit():
             return None
+        if simplemma.is_known(word, lang="nl") or simplemma.is_known(word, lang="en"):
+            return None  # a real word ("sinds", "leggen") is not a typo of a FAQ word ("finds", "zeggen")
         max_edits = 2 if len(word) >= TYPO_LONG_WORD else 1
         match = process.extractOne(word, self._known_list, scorer=OSA.distance, score_cutoff=max_edits)
         return match[0] if match else None
