@@ -18,12 +18,17 @@ async def start_idea(resident: Resident, wijk_text: str = "Vogelenwijk") -> None
     await resident.say(wijk_text)
 
 
-async def finish(resident: Resident, text: str = "Graag meer bankjes in het park bij de vijver.") -> list:
-    await resident.say(text)
+async def finish(resident: Resident, text: str | None = "Graag meer bankjes in het park bij de vijver.", *,
+                 theme: str = "groen", reply: str = "yes", name: str = "no") -> list:
+    """The rest of the intake after the wijk; answers only the questions that are asked. Returns the summary."""
+    if text is not None:
+        await resident.say(text)
     await resident.press("in:photos:done")
-    await resident.press("in:theme:groen")
-    await resident.press("in:reply:yes")
-    return await resident.press("in:name:no")
+    await resident.press(f"in:theme:{theme}")
+    replies = await resident.press(f"in:reply:{reply}")
+    if f"in:name:{name}" in actions_of(replies):  # only asked when the platform gave a name
+        replies = await resident.press(f"in:name:{name}")
+    return replies
 
 
 async def test_full_intake_stores_and_queues_for_every_linked_gebiedsverbinder(resident: Resident, db: Database):
@@ -141,11 +146,7 @@ async def test_photo_only_then_text(resident: Resident, db: Database) -> None:
     await start_idea(resident)
     replies = await resident.send(Incoming(42, InputKind.PHOTO, photo_ids=("p1",), language_code="nl"))
     assert "Foto toegevoegd" in text_of(replies)
-    await resident.say("Er ligt al weken zwerfafval op het veldje.")
-    await resident.press("in:photos:done")
-    await resident.press("in:theme:overig")
-    await resident.press("in:reply:no")
-    await resident.press("in:name:no")
+    await finish(resident, "Er ligt al weken zwerfafval op het veldje.", theme="overig", reply="no")
     await resident.press("in:send")
     assert (await SubmissionRepository(db).get(1)).photos == ("p1",)
 
@@ -221,11 +222,7 @@ async def test_routing_rule_sends_elsewhere(tmp_path, db_path: str) -> None:
         await StaffRepository(db).add(800, "gebiedsverbinder", "centrum")
         resident = Resident(Assistant.create(db, content))
         await start_idea(resident)
-        await resident.say("Gevaarlijke oversteek bij de school.")
-        await resident.press("in:photos:done")
-        await resident.press("in:theme:verkeer")
-        await resident.press("in:reply:yes")
-        await resident.press("in:name:no")
+        await finish(resident, "Gevaarlijke oversteek bij de school.", theme="verkeer")
         await resident.press("in:send")
         submission = await SubmissionRepository(db).get(1)
         assert (submission.stadsdeel, submission.handled_by) == ("noord", "centrum")

@@ -60,11 +60,7 @@ async def test_no_answer_button_without_consent(assistant, db) -> None:
     await StaffRepository(db).add(STAFF_ID, "gebiedsverbinder", "noord")
     resident = Resident(assistant, 43)
     await start_idea(resident)
-    await resident.say("Graag een zebrapad bij de school.")
-    await resident.press("in:photos:done")
-    await resident.press("in:theme:verkeer")
-    await resident.press("in:reply:no")
-    await resident.press("in:name:no")
+    await finish(resident, "Graag een zebrapad bij de school.", theme="verkeer", reply="no")
     await resident.press("in:send")
     [notification] = await drain(db)
     assert "st:1:reply" not in [a for row in notification.payload["buttons"] for _, a in row]
