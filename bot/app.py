@@ -59,15 +59,18 @@ def build_application(
         else:
             dispatcher.start()  # also delivers what a crash left queued
 
-    async def post_shutdown(app: Application) -> None:
+    async def post_stop(app: Application) -> None:
+        # Before the bot's HTTP client shuts down, so no delivery is cut off halfway.
         dispatcher = app.bot_data.pop(OUTBOX, None)
         if dispatcher is not None:
             await dispatcher.stop()
+
+    async def post_shutdown(app: Application) -> None:
         db = app.bot_data.pop(DATABASE, None)
         if db is not None:
             await db.close()
 
-    app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    app = builder.post_init(post_init).post_stop(post_stop).post_shutdown(post_shutdown).build()
 
     # Routes, in order. Only private chats: Wijkwijzer talks with one resident at a time.
     app.add_handler(CallbackQueryHandler(on_button))

@@ -1,4 +1,4 @@
-"""Run the real Application offline, with post_init/post_shutdown as run_polling would."""
+"""Run the real Application offline, with post_init, post_stop and post_shutdown in run_polling's order."""
 
 from __future__ import annotations
 
@@ -27,5 +27,6 @@ async def running(app: Application) -> AsyncIterator[Application]:
     try:
         yield app
     finally:
-        await app.post_shutdown(app)
+        await app.post_stop(app)
         await app.shutdown()
+        await app.post_shutdown(app)
