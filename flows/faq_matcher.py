@@ -32,6 +32,7 @@ UNCERTAIN = 0.38  # at least this: "Did you mean ...?"
 # FAQ has never seen ("leden", "parkeervergunning") weighs a lot and so blocks a confident guess.
 COVERAGE = 0.4
 UNSEEN_WEIGHT = 1.0  # weight of a word the FAQ never saw, relative to the rarest known word
+GENERIC_WEIGHT = 0.3  # ... and of such a word that is common in everyday language ("mogelijk")
 SUGGESTIONS = 3
 CLOSE = 0.9  # a topic this close to the best is offered under the answer
 SMALLTALK_MAX_WORDS = 5  # "hoi", "dank je wel": short texts only
@@ -134,7 +135,9 @@ class FaqMatcher:
 
     def query_vector(self, text: str, language: str) -> dict[str, float]:
         counts = Counter(self.analyzer.terms(text, self.analyzer.language_of(text, language)))
-        weights = {t: (1 + math.log(c)) * self._idf.get(t, self._unknown_idf) for t, c in counts.items()}
+        generic = self.analyzer.generic_terms
+        weights = {t: (1 + math.log(c)) * self._idf.get(t, self._unknown_idf * (GENERIC_WEIGHT if t in generic else 1))
+                   for t, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
 

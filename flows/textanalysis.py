@@ -11,7 +11,10 @@ Steps, each handling a way residents write:
 - Snowball stemming (Dutch or English, chosen per text): "wijkraden" ~ "wijkraad";
 - Dutch compounds are split into known words: "wijkplatformsubsidie" -> wijkplatform + subsidie,
   and a compound written as two words is joined: "initiatief raad" -> initiatiefraad;
-- typos are corrected towards known words with rapidfuzz: "subsdie" -> "subsidie".
+- typos are corrected towards known words with rapidfuzz: "subsdie" -> "subsidie";
+- words the FAQ never saw are remembered as *generic* when they are frequent in everyday
+  language (pyspellchecker's word frequencies: "mogelijk", "weken"), so the matcher can weigh
+  them lightly, unlike rare, topical words ("grofvuil", "paspoort") that signal another subject.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import simplemma
 import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from spellchecker import WordFrequency
 
 from content.textfold import fold
 
@@ -52,6 +56,8 @@ STOPWORDS = {
 }
 CONCEPT_PREFIX = "~"
 MIN_PART = 4  # shortest word accepted as part of a compound
+# A word is generic when it occurs at least this often per million words of everyday language.
+GENERIC_PER_MILLION = {"nl": 40.0, "en": 100.0}
 TYPO_MIN_LENGTH = 5
 TYPO_LONG_WORD = 12
 
@@ -74,6 +80,7 @@ class TextAnalyzer:
         self._known: set[str] = set(self._word_concepts)
         self._known_list: list[str] = sorted(self._known)
         self._stopwords = STOPWORDS["nl"] | STOPWORDS["en"]
+        self.generic_terms: set[str] = set()  # terms of unseen words that are common in everyday language
 
     def learn(self, texts: Iterable[str]) -> None:
         """Add the words of ``texts`` (and their lemmas) to the known vocabulary (for compounds and typos)."""
@@ -141,7 +148,10 @@ class TextAnalyzer:
             return self._word_terms(corrected, language, correct=False)
         if parts:  # a compound with a known first part ("bingoavond")
             return [t for part in parts for t in self._part_terms(part, language)]
-        return [self._stem(word, language)]
+        term = self._stem(word, language)
+        if _per_million(word, language) >= GENERIC_PER_MILLION[language]:
+            self.generic_terms.add(term)
+        return [term]
 
     def _part_terms(self, part: str, language: str) -> list[str]:
         if part in self._word_concepts:
@@ -196,3 +206,17 @@ class TextAnalyzer:
         max_edits = 2 if len(word) >= TYPO_LONG_WORD else 1
         match = process.extractOne(word, self._known_list, scorer=OSA.distance, score_cutoff=max_edits)
         return match[0] if match else None
+
+
+@lru_cache(maxsize=2)
+def _frequencies(language: str) -> WordFrequency:
+    """pyspellchecker's word frequency list for a language (loaded once, on first use)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language=language, distance=1).word_frequency
+
+
+@lru_cache(maxsize=50_000)
+def _per_million(word: str, language: str) -> float:
+    frequencies = _frequencies(language)
+    return frequencies[word] * 1_000_000 / frequencies.total_words
