@@ -102,3 +102,12 @@ def stadsdeel_of_wijk(ctx: Context, wijk_code: str | None) -> str | None:
 
 def outside_haarlem(postcode: str) -> str:
     return _("Postcode {postcode} is not a Haarlem postcode as far as I know.").format(postcode=postcode)
+
+
+def location_outside_haarlem() -> str:
+    return _("That location is not in Haarlem. I can only help with wijken in Haarlem.")
+
+
+def with_hint(hint: str, question: str) -> str:
+    """A question, asked again after a short remark (why the last answer did not work)."""
+    return f"{hint}\n\n{question}" if hint else question

@@ -17,6 +17,7 @@ from flows.common import (
     outside_haarlem,
     stadsdeel_buttons,
     stadsdeel_of_wijk,
+    with_hint,
 )
 from flows.context import Context
 from flows.places import where_from_text
@@ -43,7 +44,7 @@ async def ask(ctx: Context, hint: str = "") -> list[Reply]:
     text = _("Which stadsdeel is it about? Choose below, or type the name of your wijk or buurt, "
              "or your postcode.")
     buttons = stadsdeel_buttons(ctx, "sd") + [Button(_("All gebiedsverbinders"), "sd:all")]
-    return [Reply(f"{hint}\n\n{text}" if hint else text, Reply.column(buttons))]
+    return [Reply(with_hint(hint, text), Reply.column(buttons))]
 
 
 async def choose_stadsdeel(ctx: Context, stadsdeel_id: str) -> list[Reply]:

@@ -17,7 +17,14 @@ from __future__ import annotations
 from typing import Any
 
 from content.textfold import fold
-from flows.common import main_menu_buttons, menu_button, outside_haarlem, stadsdeel_buttons
+from flows.common import (
+    location_outside_haarlem,
+    main_menu_buttons,
+    menu_button,
+    outside_haarlem,
+    stadsdeel_buttons,
+    with_hint,
+)
 from flows.context import Context
 from flows.places import where_from_text
 from flows.routing import route
@@ -61,7 +68,7 @@ def ask_kind(ctx: Context, hint: str = "") -> list[Reply]:
         Button(_("A question for the gebiedsverbinder"), "in:kind:vraag"),
     ]
     text = _("What would you like to send? Stop at any time with /annuleer.")
-    return [Reply(f"{hint}\n\n{text}" if hint else text, Reply.column(buttons))]
+    return [Reply(with_hint(hint, text), Reply.column(buttons))]
 
 
 def ask_wijk(ctx: Context, hint: str = "") -> list[Reply]:
@@ -74,7 +81,7 @@ def ask_wijk(ctx: Context, hint: str = "") -> list[Reply]:
         text = _("Which wijk is it about? Type the name of the wijk or buurt, or a postcode, send a location, "
                  "or choose a stadsdeel.")
         buttons = stadsdeel_buttons(ctx, "in:sd")
-    return [Reply(f"{hint}\n\n{text}" if hint else text, Reply.column(buttons))]
+    return [Reply(with_hint(hint, text), Reply.column(buttons))]
 
 
 def ask_text(ctx: Context, hint: str = "") -> list[Reply]:
@@ -83,7 +90,7 @@ def ask_text(ctx: Context, hint: str = "") -> list[Reply]:
              "with a caption.").format(kind=kind, min=MIN_TEXT, max=format_number(MAX_TEXT))
     buttons = (Button(_("Shorten to {max} characters").format(max=format_number(MAX_TEXT)), "in:trim"),) \
         if len(ctx.state.data.get("long_text", "")) > MAX_TEXT else ()
-    return [Reply(f"{hint}\n\n{text}" if hint else text, Reply.column(list(buttons)))]
+    return [Reply(with_hint(hint, text), Reply.column(list(buttons)))]
 
 
 def ask_photos(ctx: Context, hint: str = "") -> list[Reply]:
@@ -93,27 +100,27 @@ def ask_photos(ctx: Context, hint: str = "") -> list[Reply]:
     if count:
         text = _("Photos added: {count} of {max}.").format(count=count, max=MAX_PHOTOS) + " " + text
     label = _("Continue") if count or ctx.state.data.get("latitude") is not None else _("No photo, continue")
-    return [Reply(f"{hint}\n\n{text}" if hint else text, Reply.column([Button(label, "in:photos:done")]))]
+    return [Reply(with_hint(hint, text), Reply.column([Button(label, "in:photos:done")]))]
 
 
 def ask_theme(ctx: Context, hint: str = "") -> list[Reply]:
     buttons = [Button(t.title.get(ctx.language), f"in:theme:{t.id}") for t in ctx.services.content.themes]
-    rows = tuple(tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2))
+    rows = Reply.rows(buttons)
     text = _("Which theme fits best?")
-    return [Reply(f"{hint}\n\n{text}" if hint else text, rows)]
+    return [Reply(with_hint(hint, text), rows)]
 
 
 def ask_reply(ctx: Context, hint: str = "") -> list[Reply]:
     text = _("May the gebiedsverbinder answer you through this chat?")
     buttons = [Button(_("Yes, please"), "in:reply:yes"), Button(_("No"), "in:reply:no")]
-    return [Reply(f"{hint}\n\n{text}" if hint else text, (tuple(buttons),))]
+    return [Reply(with_hint(hint, text), (tuple(buttons),))]
 
 
 def ask_name(ctx: Context, hint: str = "") -> list[Reply]:
     text = _("May the gebiedsverbinder see your name in Telegram ({name})? Without your permission the "
              "municipality only sees your message.").format(name=ctx.state.data.get("display_name") or "-")
     buttons = [Button(_("No, rather not"), "in:name:no"), Button(_("Yes"), "in:name:yes")]
-    return [Reply(f"{hint}\n\n{text}" if hint else text, (tuple(buttons),))]
+    return [Reply(with_hint(hint, text), (tuple(buttons),))]
 
 
 def summary(ctx: Context, hint: str = "") -> list[Reply]:
@@ -138,7 +145,7 @@ def summary(ctx: Context, hint: str = "") -> list[Reply]:
     buttons = [Button(_("Send"), "in:send"), Button(_("Change something"), "in:edit"),
                Button(_("Cancel"), "in:cancel")]
     body = "\n".join(lines)
-    return [Reply(f"{hint}\n\n{body}" if hint else body, Reply.column(buttons))]
+    return [Reply(with_hint(hint, body), Reply.column(buttons))]
 
 
 def choose_edit(ctx: Context, hint: str = "") -> list[Reply]:
@@ -147,7 +154,7 @@ def choose_edit(ctx: Context, hint: str = "") -> list[Reply]:
     buttons = [Button(label, f"in:edit:{step}") for label, step in fields]
     buttons.append(Button(_("Back to the overview"), "in:edit:summary"))
     text = _("What would you like to change?")
-    return [Reply(f"{hint}\n\n{text}" if hint else text, Reply.column(buttons))]
+    return [Reply(with_hint(hint, text), Reply.column(buttons))]
 
 
 PROMPTS = {KIND: ask_kind, WIJK: ask_wijk, TEXT: ask_text, PHOTOS: ask_photos, THEME: ask_theme,
@@ -280,7 +287,7 @@ async def on_media(ctx: Context) -> list[Reply]:
     if incoming.kind is InputKind.LOCATION and step in (WIJK, PHOTOS):
         wijk = ctx.services.geography.wijk_at(incoming.latitude, incoming.longitude)
         if wijk is None:
-            return await prompt(ctx, _("That location is not in Haarlem. I can only help with wijken in Haarlem."))
+            return await prompt(ctx, location_outside_haarlem())
         location = {"latitude": incoming.latitude, "longitude": incoming.longitude}
         if step == WIJK:
             return await _go(ctx, TEXT, wijk_code=wijk.code, buurt=None, **location)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.common import contact_card, main_menu_buttons, menu_button
+from flows.common import contact_card, location_outside_haarlem, main_menu_buttons, menu_button
 from flows.context import Context
 from flows.types import Button, Reply
 from locales import LANGUAGES, N_, _, use_language
@@ -98,7 +98,7 @@ def location(ctx: Context, latitude: float, longitude: float) -> list[Reply]:
     """A location outside a flow: which wijk is that, and who is its gebiedsverbinder?"""
     wijk = ctx.services.geography.wijk_at(latitude, longitude)
     if wijk is None:
-        return [Reply(_("That location is not in Haarlem. I can only help with wijken in Haarlem."),
+        return [Reply(location_outside_haarlem(),
                       main_menu_buttons())]
     text = _("This location is in {wijk}.").format(wijk=wijk.name) + "\n" + contact_card(
         ctx, wijk.stadsdeel_id, wijk.code)

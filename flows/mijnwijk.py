@@ -10,7 +10,14 @@ Dialogue:
 
 from __future__ import annotations
 
-from flows.common import contact_card, menu_button, outside_haarlem, stadsdeel_buttons
+from flows.common import (
+    contact_card,
+    location_outside_haarlem,
+    menu_button,
+    outside_haarlem,
+    stadsdeel_buttons,
+    with_hint,
+)
 from flows.context import Context
 from flows.places import where_from_text
 from flows.types import Button, Reply
@@ -43,7 +50,7 @@ async def ask(ctx: Context, hint: str = "") -> list[Reply]:
     await ctx.set_state(FLOW, ASK_WIJK)
     text = _("Which wijk do you live in? Type your postcode (for example 2034) or the name of your wijk "
              "or buurt, or send your location. You can also choose your stadsdeel.")
-    return [Reply(f"{hint}\n\n{text}" if hint else text, Reply.column(stadsdeel_buttons(ctx, "w:sd")))]
+    return [Reply(with_hint(hint, text), Reply.column(stadsdeel_buttons(ctx, "w:sd")))]
 
 
 async def choose_stadsdeel(ctx: Context, stadsdeel_id: str) -> list[Reply]:
@@ -97,5 +104,5 @@ async def on_location(ctx: Context, latitude: float, longitude: float) -> list[R
     """A location while asked for the wijk: save the wijk it lies in."""
     wijk = ctx.services.geography.wijk_at(latitude, longitude)
     if wijk is None:
-        return await ask(ctx, _("That location is not in Haarlem. I can only help with wijken in Haarlem."))
+        return await ask(ctx, location_outside_haarlem())
     return await save(ctx, wijk.code)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flows.common import main_menu_buttons, menu_button
+from flows.common import main_menu_buttons, menu_button, with_hint
 from flows.context import Context
 from flows.submission_view import STAFF_LANGUAGE, history_line, kind_label, staff_card, status_label
 from flows.types import Button, Reply
@@ -80,7 +80,7 @@ async def ask_info(ctx: Context, submission_id: int) -> list[Reply]:
 async def prompt(ctx: Context, hint: str = "") -> list[Reply]:
     text = _("Type what you would like to add ({min} to {max} characters). Stop with /annuleer.").format(
         min=MIN_TEXT, max=MAX_TEXT)
-    return [Reply(f"{hint}\n\n{text}" if hint else text)]
+    return [Reply(with_hint(hint, text))]
 
 
 async def on_text(ctx: Context, text: str) -> list[Reply] | None:

@@ -6,7 +6,7 @@ be linked staff of the stadsdeel that handles the submission. Button data proves
 
 from __future__ import annotations
 
-from flows.common import main_menu_buttons
+from flows.common import main_menu_buttons, with_hint
 from flows.context import Context
 from flows.submission_view import STATUS_CODES, kind_label, place, staff_card, status_label
 from flows.types import Button, Reply
@@ -88,7 +88,7 @@ async def prompt(ctx: Context, hint: str = "") -> list[Reply]:
     reference = submission.reference if submission else "?"
     text = _("Type your answer to the resident about {reference}. Wijkwijzer passes it on; the resident does not "
              "see your Telegram account. Stop with /annuleer.").format(reference=reference)
-    return [Reply(f"{hint}\n\n{text}" if hint else text)]
+    return [Reply(with_hint(hint, text))]
 
 
 async def on_text(ctx: Context, text: str) -> list[Reply] | None:

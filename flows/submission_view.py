@@ -89,7 +89,7 @@ def staff_card(content: Content, submission: Submission) -> Reply:
         buttons = [Button(status_label(status), f"st:{submission.id}:{code}") for code, status in STATUS_CODES.items()]
         if submission.consent_reply:
             buttons.append(Button(_("Send an answer"), f"st:{submission.id}:reply"))
-    rows = tuple(tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2))
+    rows = Reply.rows(buttons)
     return Reply("\n".join(lines), rows, photos=submission.photos)
 
 

@@ -71,6 +71,11 @@ class Reply:
         """One button per row: easiest to read and tap on a phone."""
         return tuple((b,) for b in buttons)
 
+    @staticmethod
+    def rows(buttons: list[Button], per_row: int = 2) -> tuple[tuple[Button, ...], ...]:
+        """Short buttons side by side, ``per_row`` to a row."""
+        return tuple(tuple(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row))
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form, for messages queued in the outbox."""
         return {"text": self.text, "buttons": [[[b.label, b.action] for b in row] for row in self.buttons],
