@@ -7,7 +7,8 @@ from babel.dates import format_datetime
 from content.model import Content
 from flows.types import Button, Reply
 from locales import N_, _, current_language
-from storage.submissions import LOCAL, Event, Submission, parse_time
+from storage.submissions import LOCAL, Event, Submission
+from storage.timestamps import parse_time
 
 STAFF_LANGUAGE = "nl"  # the gebiedsverbinders work in Dutch
 

@@ -10,6 +10,7 @@ from typing import Any
 import aiosqlite
 
 from storage.db import Database
+from storage.timestamps import to_text, utc_now
 
 MAX_ATTEMPTS = 8
 
@@ -29,16 +30,12 @@ async def enqueue(conn: aiosqlite.Connection, chat_id: int, payload: dict[str, A
                        (chat_id, json.dumps(payload, ensure_ascii=False), submission_id))
 
 
-def _iso(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 class OutboxRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
     async def pending(self, limit: int = 50) -> list[OutboxMessage]:
-        now = _iso(dt.datetime.now(dt.UTC))
+        now = to_text(utc_now())
         rows = await self._db.fetchall(
             "SELECT id, chat_id, payload, attempts FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
             " AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY id LIMIT ?", (now, limit))
@@ -52,7 +49,7 @@ class OutboxRepository:
 
     async def mark_sent(self, message_id: int) -> None:
         await self._db.execute_write("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-                                     (_iso(dt.datetime.now(dt.UTC)), message_id))
+                                     (to_text(utc_now()), message_id))
 
     async def mark_retry(self, message: OutboxMessage, error: str) -> None:
         """Try again later, backing off; give up after MAX_ATTEMPTS."""
@@ -60,15 +57,15 @@ class OutboxRepository:
         if attempts >= MAX_ATTEMPTS:
             await self.mark_failed(message.id, error)
             return
-        next_try = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=min(2 ** attempts, 600))
+        next_try = utc_now() + dt.timedelta(seconds=min(2 ** attempts, 600))
         await self._db.execute_write(
             "UPDATE outbox SET attempts = ?, next_try_at = ?, last_error = ? WHERE id = ?",
-            (attempts, _iso(next_try), error[:500], message.id))
+            (attempts, to_text(next_try), error[:500], message.id))
 
     async def mark_failed(self, message_id: int, error: str) -> None:
         await self._db.execute_write(
             "UPDATE outbox SET failed_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
-            (_iso(dt.datetime.now(dt.UTC)), error[:500], message_id))
+            (to_text(utc_now()), error[:500], message_id))
 
     async def count_pending(self) -> int:
         row = await self._db.fetchone("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from storage.db import Database
+from storage.timestamps import to_text, utc_now
 
 ROLES = ("gebiedsverbinder",)
 
@@ -31,14 +32,6 @@ class Redemption:
 
 def _hash(code: str) -> str:
     return hashlib.sha256(code.encode("utf-8")).hexdigest()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class StaffRepository:
@@ -85,7 +78,7 @@ class StaffRepository:
         await self._db.execute_write(
             "INSERT INTO staff_invites (code_hash, role, stadsdeel, name, email, expires_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (_hash(code), role, stadsdeel, name, email, _iso(_now() + valid_for)),
+            (_hash(code), role, stadsdeel, name, email, to_text(utc_now() + valid_for)),
         )
         return code
 
@@ -99,10 +92,10 @@ class StaffRepository:
                 return Redemption(None, "unknown")
             if invite["used_at"] is not None:
                 return Redemption(None, "used")
-            if invite["expires_at"] <= _iso(_now()):
+            if invite["expires_at"] <= to_text(utc_now()):
                 return Redemption(None, "expired")
             await conn.execute("UPDATE staff_invites SET used_at = ?, used_by = ? WHERE code_hash = ?",
-                               (_iso(_now()), user_id, invite["code_hash"]))
+                               (to_text(utc_now()), user_id, invite["code_hash"]))
             await conn.execute(
                 "INSERT INTO staff (user_id, role, stadsdeel, name, email) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (user_id) DO UPDATE SET role = excluded.role, stadsdeel = excluded.stadsdeel,"

@@ -77,11 +77,6 @@ class Event:
     text: str | None
 
 
-def parse_time(value: str) -> dt.datetime:
-    """A stored UTC timestamp as an aware datetime."""
-    return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
-
-
 class SubmissionRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
