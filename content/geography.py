@@ -37,7 +37,7 @@ class Place:
 @dataclass(frozen=True)
 class PostcodeHit:
     pc4: str
-    wijk_codes: tuple  # the wijk codes (empty: not a Haarlem postcode)
+    wijk_codes: tuple[str, ...]  # empty: not a Haarlem postcode
     span: tuple[int, int]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from content.geography import Geography, Place, PostcodeHit
+from content.geography import Geography, Place
 from content.textfold import fold_tokens
 
 # Words that make a 4-digit number a postcode even in a longer sentence.
@@ -38,25 +38,34 @@ class Where:
 
 
 @dataclass(frozen=True)
+class PostcodeSeen:
+    """A postcode in a text, with the wijken (and their stadsdelen) it covers."""
+
+    pc4: str
+    wijken: tuple[tuple[str, str], ...]  # (wijk code, stadsdeel id); empty: not a Haarlem postcode
+    span: tuple[int, int]
+    clearly: bool  # a postcode even in a sentence (letters, the word "postcode", a short text)
+
+
+@dataclass(frozen=True)
 class PlaceReading:
     """The places and postcodes in a text, found once; read with or without bare numbers."""
 
-    tokens: tuple[str, ...]
     places: tuple[Place, ...]
-    postcodes: tuple[tuple[PostcodeHit, bool], ...]  # (hit, clearly a postcode even in a sentence)
+    postcodes: tuple[PostcodeSeen, ...]
 
     def where(self, *, any_number_is_postcode: bool) -> Where:
         wijk_codes: list[str] = []
         stadsdeel_ids: list[str] = []
         spans: list[tuple[int, int]] = []
         outside = None
-        for hit, clearly in self.postcodes:
-            if not (clearly or any_number_is_postcode):
+        for postcode in self.postcodes:
+            if not (postcode.clearly or any_number_is_postcode):
                 continue
-            spans.append(hit.span)
-            if not hit.wijk_codes:
-                outside = hit.pc4
-            for code, stadsdeel_id in hit.wijk_codes:
+            spans.append(postcode.span)
+            if not postcode.wijken:
+                outside = postcode.pc4
+            for code, stadsdeel_id in postcode.wijken:
                 _add(wijk_codes, code)
                 _add(stadsdeel_ids, stadsdeel_id)
         for place in self.places:
@@ -66,7 +75,7 @@ class PlaceReading:
             _add(stadsdeel_ids, place.stadsdeel_id)
         # A wijk named with its own stadsdeel ("Meerwijk in Schalkwijk") is just that wijk.
         if wijk_codes:
-            wijk_stadsdelen = {s for hit, _ in self.postcodes for _, s in hit.wijk_codes} | {
+            wijk_stadsdelen = {s for postcode in self.postcodes for _, s in postcode.wijken} | {
                 p.stadsdeel_id for p in self.places if p.wijk_code}
             if wijk_stadsdelen >= set(stadsdeel_ids):
                 stadsdeel_ids = [s for s in stadsdeel_ids if s in wijk_stadsdelen]
@@ -90,9 +99,9 @@ def read_places(geography: Geography, text: str) -> PlaceReading:
             or POSTCODE_WORDS.intersection(tokens)
             or len(tokens) - (hit.span[1] - hit.span[0]) < SHORT_TEXT_WORDS
         )
-        with_stadsdeel = tuple((c, geography.wijken[c].stadsdeel_id) for c in hit.wijk_codes)
-        postcodes.append((PostcodeHit(hit.pc4, with_stadsdeel, hit.span), clearly))
-    return PlaceReading(tokens, tuple(geography.find_places(text)), tuple(postcodes))
+        wijken = tuple((c, geography.wijken[c].stadsdeel_id) for c in hit.wijk_codes)
+        postcodes.append(PostcodeSeen(hit.pc4, wijken, hit.span, clearly))
+    return PlaceReading(tuple(geography.find_places(text)), tuple(postcodes))
 
 
 def where_from_text(geography: Geography, text: str, *, any_number_is_postcode: bool) -> Where:
