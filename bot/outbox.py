@@ -13,7 +13,7 @@ import contextlib
 import logging
 
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.telegram_adapter import send_replies
 from flows.types import Reply
@@ -67,7 +67,7 @@ class OutboxDispatcher:
                 except (Forbidden, BadRequest) as exc:
                     log.warning("outbox message %s to %s cannot be delivered: %s", message.id, message.chat_id, exc)
                     await self._outbox.mark_failed(message.id, str(exc))
-                except (NetworkError, TelegramError) as exc:
+                except TelegramError as exc:  # network trouble and the like: try again later
                     log.info("outbox message %s will be retried: %s", message.id, exc)
                     await self._outbox.mark_retry(message, str(exc))
                 else:
