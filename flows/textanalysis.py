@@ -81,6 +81,8 @@ class TextAnalyzer:
         self._known_list: list[str] = sorted(self._known)
         self._stopwords = STOPWORDS["nl"] | STOPWORDS["en"]
         self.generic_terms: set[str] = set()  # terms of unseen words that are common in everyday language
+        for language in STOPWORDS:  # load the word frequencies now, not during a resident's first question
+            _frequencies(language)
 
     def learn(self, texts: Iterable[str]) -> None:
         """Add the words of ``texts`` (and their lemmas) to the known vocabulary (for compounds and typos)."""
