@@ -22,6 +22,11 @@ def main_menu_buttons() -> tuple[tuple[Button, ...], ...]:
     return Reply.column([Button(_(label), action) for label, action in MAIN_MENU])
 
 
+def topic_button(ctx: Context, topic_id: str) -> Button:
+    """A button that opens a FAQ topic, labelled with its title."""
+    return Button(ctx.services.content.topics[topic_id].title.get(ctx.language), f"t:{topic_id}")
+
+
 def menu_button() -> Button:
     return Button(_("Main menu"), "menu")
 

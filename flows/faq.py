@@ -14,6 +14,7 @@ from flows.common import (
     menu_button,
     stadsdeel_buttons,
     stadsdeel_of_wijk,
+    topic_button,
     topic_text,
 )
 from flows.context import Context, Services
@@ -105,8 +106,7 @@ async def answer(ctx: Context, text: str) -> list[Reply]:
         topic = services.content.topics[result.topic_id]
         return [_with_contact(ctx, topic_text(services.content, topic), stadsdeel_id)]
     if result.kind == "uncertain":
-        buttons = [Button(services.content.topics[tid].title.get(ctx.language), f"t:{tid}")
-                   for tid in result.suggestions]
+        buttons = [topic_button(ctx, tid) for tid in result.suggestions]
         buttons.append(Button(_("Something else"), "other"))
         return [Reply(_("I am not sure what you mean. Did you mean…?"), Reply.column(buttons))]
     if result.kind == "outside":
@@ -120,8 +120,7 @@ def not_known(ctx: Context, stadsdeel_id: str | None, *, nearby: tuple[str, ...]
     """Say honestly that we do not know; offer nearby topics and the gebiedsverbinder."""
     text = _("I do not have an answer to that. I only answer questions about wijkplatforms, with "
              "information from the municipality, and I do not want to guess.")
-    topics = ctx.services.content.topics
-    extra = [Button(topics[tid].title.get(ctx.language), f"t:{tid}") for tid in nearby]
+    extra = [topic_button(ctx, tid) for tid in nearby]
     if extra:
         text += "\n\n" + _("Perhaps one of these subjects helps (buttons below).")
     return _with_contact(ctx, text, stadsdeel_id, extra)
@@ -143,8 +142,7 @@ def topic_reply(ctx: Context, topic_id: str, *, also: tuple[str, ...] = ()) -> R
     content = ctx.services.content
     topic = content.topics[topic_id]
     others = list(dict.fromkeys(topic.follow_up + also))
-    buttons = [Button(content.topics[other].title.get(ctx.language), f"t:{other}")
-               for other in others if other != topic_id]
+    buttons = [topic_button(ctx, other) for other in others if other != topic_id]
     return Reply(topic_text(content, topic), Reply.column(buttons + [menu_button()]))
 
 
@@ -189,7 +187,7 @@ def group_page(ctx: Context, group_id: str, page: int) -> list[Reply]:
     pages = max(1, -(-len(topics) // TOPICS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     shown = topics[page * TOPICS_PER_PAGE:(page + 1) * TOPICS_PER_PAGE]
-    buttons = [Button(t.title.get(ctx.language), f"t:{t.id}") for t in shown]
+    buttons = [topic_button(ctx, t.id) for t in shown]
     if page + 1 < pages:
         buttons.append(Button(_("More"), f"g:{group_id}:{page + 1}"))
     back = f"g:{group_id}:{page - 1}" if page > 0 else "faq"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.common import contact_card, location_outside_haarlem, main_menu_buttons, menu_button
+from flows.common import contact_card, location_outside_haarlem, main_menu_buttons, menu_button, topic_button
 from flows.context import Context
 from flows.types import Button, Reply
 from locales import LANGUAGES, N_, _, use_language
@@ -68,9 +68,7 @@ async def set_language(ctx: Context, language: str) -> list[Reply]:
 def coming_soon_inspraak(ctx: Context) -> list[Reply]:
     text = _("Reminders for consultations (inspraak) in your wijk are coming soon. What I can already tell "
              "you is how the municipality involves residents.")
-    buttons = [Button(ctx.services.content.topics["inspraak"].title.get(ctx.language), "t:inspraak"),
-               Button(ctx.services.content.topics["participatie"].title.get(ctx.language), "t:participatie"),
-               menu_button()]
+    buttons = [topic_button(ctx, "inspraak"), topic_button(ctx, "participatie"), menu_button()]
     return [Reply(text, Reply.column(buttons))]
 
 
