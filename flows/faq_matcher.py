@@ -37,6 +37,7 @@ SUGGESTIONS = 3
 CLOSE = 0.9  # a topic this close to the best is offered under the answer
 SMALLTALK_MAX_WORDS = 5  # "hoi", "dank je wel": short texts only
 SMALLTALK_CUTOFF = 80
+SMALLTALK_LENIENT_CUTOFF = 95
 
 
 @dataclass(frozen=True)
@@ -141,13 +142,28 @@ class FaqMatcher:
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
 
-    def smalltalk(self, text: str) -> str | None:
+    def smalltalk(self, text: str, *, lenient: bool = False) -> str | None:
+        """The smalltalk topic of a short text: like one of its examples as a whole, or, when
+        ``lenient`` (the text has no word the FAQ knows), containing one ("hoi daar")."""
         folded = fold(text)
         if not folded or len(folded.split()) > SMALLTALK_MAX_WORDS:
             return None
-        hit = process.extractOne(folded, self._smalltalk_keys, scorer=fuzz.ratio,
-                                 score_cutoff=SMALLTALK_CUTOFF)
+        hit = process.extractOne(folded, self._smalltalk_keys,
+                                 scorer=fuzz.token_set_ratio if lenient else fuzz.ratio,
+                                 score_cutoff=SMALLTALK_LENIENT_CUTOFF if lenient else SMALLTALK_CUTOFF)
         return self._smalltalk[hit[0]] if hit else None
+
+    def _rank(self, query: dict[str, float]) -> tuple[tuple[str, float], ...]:
+        """Topics that share a term with the query, best first."""
+        known = [(self._columns[t], w) for t, w in query.items() if t in self._columns]
+        if not known:
+            return ()
+        columns = np.array([c for c, _ in known])
+        weights = np.array([w for _, w in known])
+        scores = (EXAMPLE_WEIGHT * self._examples.best_per_owner(columns, weights)
+                  + TOPIC_WEIGHT * self._topics.best_per_owner(columns, weights))
+        order = np.argsort(-scores)
+        return tuple((self._examples.owners[i], float(scores[i])) for i in order if scores[i] > 0)
 
     def match(self, text: str, language: str = "nl") -> Match:
         smalltalk = self.smalltalk(text)
@@ -156,17 +172,11 @@ class FaqMatcher:
         query = self.query_vector(text, language)
         if not query:
             return Match("none", ())
-        known = [(self._columns[t], w) for t, w in query.items() if t in self._columns]
-        if not known:
-            return Match("none", ())
-        columns = np.array([c for c, _ in known])
-        weights = np.array([w for _, w in known])
-        scores = (EXAMPLE_WEIGHT * self._examples.best_per_owner(columns, weights)
-                  + TOPIC_WEIGHT * self._topics.best_per_owner(columns, weights))
-        order = np.argsort(-scores)
-        ranked = tuple((self._examples.owners[i], float(scores[i])) for i in order if scores[i] > 0)
+        ranked = self._rank(query)
         if not ranked:
-            return Match("none", ())
+            # Nothing the FAQ knows: maybe a greeting or thanks with a word around it ("top, dank je").
+            smalltalk = self.smalltalk(text, lenient=True)
+            return Match("confident", ((smalltalk, 1.0),)) if smalltalk else Match("none", ())
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         topic_terms = self._topic_terms[ranked[0][0]]

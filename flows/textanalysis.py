@@ -9,6 +9,8 @@ Steps, each handling a way residents write:
 - simplemma lemmatises inflected forms ("aangevraagd" -> aanvragen, "gekregen" -> krijgen),
   which stemming alone does not reach;
 - Snowball stemming (Dutch or English, chosen per text): "wijkraden" ~ "wijkraad";
+- Dutch separable verbs are put back together: "schaft de gemeente de wijkraden af" and
+  "om mee te doen" read as afschaffen and meedoen;
 - Dutch compounds are split into known words: "wijkplatformsubsidie" -> wijkplatform + subsidie,
   and a compound written as two words is joined: "initiatief raad" -> initiatiefraad;
 - typos are corrected towards known words with rapidfuzz: "subsdie" -> "subsidie";
@@ -51,10 +53,20 @@ STOPWORDS = {
         "how where which there here any some all more much very just also get gets got there's "
         "whats im its exactly please tell know someone anyone people yes ok okay really "
         "actually explain question new get got make made want wants like would mean means allowed may "
-        "might permitted".split()
+        "might permitted now then still anymore ever".split()
     ),
 }
 CONCEPT_PREFIX = "~"
+# Dutch separable verbs: the particle stands apart at the end of a main clause ("vraag ik het aan")
+# or before "te" ("om mee te doen").
+SEPARABLE_PARTICLES = frozenset("aan af bij door in mee na om op over terug toe uit vast weg".split())
+# After the particle, a main clause may still have a prepositional phrase or a new clause
+# ("vraag ik subsidie aan voor ons platform").
+AFTER_PARTICLE = frozenset("voor bij als om met want omdat en of maar zodat dan wanneer naar in op tot "
+                           "wat hoe waarom wie welke waar dat".split())
+# In English "do" is an auxiliary ("do I need ...") except at the end of a question, where it is
+# the main verb ("what does a wijkplatform do"); there it reads as this word of the synonyms file.
+MAIN_VERB_DO = ("do", "doing")
 MIN_PART = 4  # shortest word accepted as part of a compound
 # A word is generic when it occurs at least this often per million words of everyday language.
 GENERIC_PER_MILLION = {"nl": 40.0, "en": 100.0}
@@ -74,6 +86,8 @@ class TextAnalyzer:
                 folded = fold(variant)
                 if " " in folded:
                     self._phrases.append((f" {folded} ", concept))
+                    if not folded.endswith("s"):  # "neighbourhood platforms", "wijk platforms"
+                        self._phrases.append((f" {folded}s ", concept))
                 else:
                     self._word_concepts[folded] = concept
         self._phrases.sort(key=lambda item: -len(item[0]))
@@ -114,6 +128,10 @@ class TextAnalyzer:
                 out.append(CONCEPT_PREFIX + concept)
                 folded = folded.replace(phrase, " ")
         words = folded.split()
+        if language == "nl":
+            words = self._join_separable(words)
+        elif words and words[-1] == MAIN_VERB_DO[0]:
+            words[-1] = MAIN_VERB_DO[1]
         i = 0
         while i < len(words):
             # "initiatief raad", "kern team": a compound written as two words.
@@ -125,6 +143,43 @@ class TextAnalyzer:
             out.extend(self._word_terms(words[i], language, correct))
             i += 1
         return out
+
+    def _join_separable(self, words: list[str]) -> list[str]:
+        """Put a split Dutch verb back together when the FAQ knows the whole verb.
+
+        "waarom schaft de gemeente de wijkraden af" -> ... afschaffen ...; "om mee te doen" ->
+        meedoen. Only verbs the FAQ knows count, so a preposition at the end of a question
+        ("waar is het wijkplatform voor") is left alone.
+        """
+        words = list(words)
+        for p in range(len(words) - 1, -1, -1):
+            particle = words[p]
+            if particle not in SEPARABLE_PARTICLES or p >= len(words):
+                continue
+            if p + 2 < len(words) and words[p + 1] == "te":  # "mee te doen"
+                verb = self._separable_verb(particle, words[p + 2])
+                if verb:
+                    words[p:p + 3] = [verb]
+                continue
+            if p + 1 < len(words) and words[p + 1] not in AFTER_PARTICLE:
+                continue
+            for v in range(p):  # the finite verb comes early in a main clause
+                verb = self._separable_verb(particle, words[v])
+                if verb:
+                    words[v] = verb
+                    del words[p]
+                    break
+        return words
+
+    def _separable_verb(self, particle: str, form: str) -> str | None:
+        word = particle + form
+        if not simplemma.is_known(word, lang="nl"):
+            return None
+        lemma = self._lemma(word, "nl")
+        for candidate in (lemma, word):  # a known verb, or a stop word ("leg eens uit" -> uitleggen)
+            if candidate in self._word_concepts or candidate in self._known or candidate in self._stopwords:
+                return candidate
+        return None
 
     def _word_terms(self, word: str, language: str, correct: bool) -> list[str]:
         if word in self._word_concepts:

@@ -52,3 +52,35 @@ def test_analyzer_steps(content) -> None:
     assert "bingo" in analyzer.terms("bingoavond")
     assert analyzer.language_of("what is the deadline") == "en"
     assert analyzer.language_of("wat is de deadline") == "nl"
+
+
+def test_separable_verbs_are_put_back_together(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer  # knows the FAQ's words, e.g. "uitleg"
+    assert "~afschaffen" in analyzer.terms("waarom schaft de gemeente de wijkraden af", "nl")
+    assert "~aanvragen" in analyzer.terms("hoe vraag ik subsidie aan voor ons platform", "nl")
+    assert analyzer.terms("om mee te doen", "nl") == ["~meedoen"]
+    assert analyzer.terms("leg eens uit wat wijkplatforms zijn", "nl") == analyzer.terms("uitleg wat wijkplatforms")
+    # A preposition at the end is not a verb particle when the FAQ knows no such verb.
+    assert analyzer.terms("waar is het wijkplatform voor", "nl") == ["~wijkplatform"]
+
+
+def test_english_do_counts_only_as_the_main_verb(content) -> None:
+    analyzer = TextAnalyzer(content.synonyms)
+    assert "~doen" in analyzer.terms("what does a wijkplatform do", "en")
+    assert "~doen" not in analyzer.terms("do I need a foundation", "en")
+
+
+def test_phrases_also_match_in_the_plural(content) -> None:
+    analyzer = TextAnalyzer(content.synonyms)
+    assert analyzer.terms("neighbourhood platforms", "en") == analyzer.terms("neighbourhood platform", "en")
+    assert analyzer.terms("neighbourhood platforms", "en") == ["~wijkplatform"]
+
+
+@pytest.mark.parametrize("text, topic", [("top, dank je", "bedankt"), ("hoi daar", "groet")])
+def test_smalltalk_with_a_word_around_it(matcher: FaqMatcher, text: str, topic: str) -> None:
+    assert (matcher.match(text).outcome, matcher.match(text).topic_id) == ("confident", topic)
+
+
+def test_a_greeting_before_a_real_question_is_not_smalltalk(matcher: FaqMatcher) -> None:
+    assert matcher.match("hoi, wanneer komt de vuilniswagen").topic_id != "groet"
+    assert matcher.match("hallo, wie is mijn gebiedsverbinder").topic_id == "gebiedsverbinder"
