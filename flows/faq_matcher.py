@@ -123,11 +123,16 @@ class FaqMatcher:
         df: Counter[str] = Counter()
         for _, counts in examples:
             df.update(counts.keys())
+        self._asked_terms = set(df)  # terms of the example questions and titles
         for _, counts in topic_docs:  # answer-only words get a document frequency too
             df.update(t for t in counts if t not in df)
         n = len(examples)
         self._idf = {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
         self._unknown_idf = (math.log(n + 1) + 1) * UNSEEN_WEIGHT
+        # "hoi", "bedankt" around a question ("hoi, wat is een wijkplatform") are not its subject.
+        self._courtesy_terms = {
+            term for text in self._smalltalk_keys for term in analyzer.terms(text, correct=False)
+        } - set(self._idf)
         self._columns = {term: i for i, term in enumerate(sorted(self._idf))}
         self._examples = _Index(examples, self._idf, self._columns)
         self._topics = _Index(topic_docs, self._idf, self._columns)
@@ -136,22 +141,38 @@ class FaqMatcher:
 
     def query_vector(self, text: str, language: str) -> dict[str, float]:
         counts = Counter(self.analyzer.terms(text, self.analyzer.language_of(text, language)))
-        generic = self.analyzer.generic_terms
-        weights = {t: (1 + math.log(c)) * self._idf.get(t, self._unknown_idf * (GENERIC_WEIGHT if t in generic else 1))
-                   for t, c in counts.items()}
+        weights = {t: (1 + math.log(c)) * self._term_weight(t) for t, c in counts.items()
+                   if t not in self._courtesy_terms}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
 
-    def smalltalk(self, text: str, *, lenient: bool = False) -> str | None:
-        """The smalltalk topic of a short text: like one of its examples as a whole, or, when
-        ``lenient`` (the text has no word the FAQ knows), containing one ("hoi daar")."""
+    def _term_weight(self, term: str) -> float:
+        """IDF for words residents ask with; a word seen only in answers, or never, weighs like a
+        word of another subject unless it is common in everyday language."""
+        if term in self._asked_terms:
+            return self._idf[term]
+        generic = term in self.analyzer.generic_terms
+        return self._unknown_idf * (GENERIC_WEIGHT if generic else 1)
+
+    def smalltalk(self, text: str) -> str | None:
+        """The smalltalk topic of a short text: like one of its examples as a whole ("dankjewel"),
+        or containing one when the other words say nothing the FAQ knows ("top, dank je",
+        "wie ben jij eigenlijk"; not "hoi, wie is mijn gebiedsverbinder")."""
         folded = fold(text)
         if not folded or len(folded.split()) > SMALLTALK_MAX_WORDS:
             return None
-        hit = process.extractOne(folded, self._smalltalk_keys,
-                                 scorer=fuzz.token_set_ratio if lenient else fuzz.ratio,
-                                 score_cutoff=SMALLTALK_LENIENT_CUTOFF if lenient else SMALLTALK_CUTOFF)
-        return self._smalltalk[hit[0]] if hit else None
+        hit = process.extractOne(folded, self._smalltalk_keys, scorer=fuzz.ratio, score_cutoff=SMALLTALK_CUTOFF)
+        if hit:
+            return self._smalltalk[hit[0]]
+        hit = process.extractOne(folded, self._smalltalk_keys, scorer=fuzz.token_set_ratio,
+                                 score_cutoff=SMALLTALK_LENIENT_CUTOFF)
+        if not hit:
+            return None
+        example = set(hit[0].split())
+        rest = " ".join(word for word in folded.split() if word not in example)
+        if any(term in self._asked_terms for term in self.analyzer.terms(rest, correct=False)):
+            return None
+        return self._smalltalk[hit[0]]
 
     def _rank(self, query: dict[str, float]) -> tuple[tuple[str, float], ...]:
         """Topics that share a term with the query, best first."""
@@ -174,9 +195,7 @@ class FaqMatcher:
             return Match("none", ())
         ranked = self._rank(query)
         if not ranked:
-            # Nothing the FAQ knows: maybe a greeting or thanks with a word around it ("top, dank je").
-            smalltalk = self.smalltalk(text, lenient=True)
-            return Match("confident", ((smalltalk, 1.0),)) if smalltalk else Match("none", ())
+            return Match("none", ())
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         topic_terms = self._topic_terms[ranked[0][0]]

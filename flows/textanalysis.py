@@ -44,7 +44,8 @@ STOPWORDS = {
         "eens straks ooit echt zon zoiets soort beetje misschien alsjeblieft aub svp vraag vraagje "
         "weet weten iemand mensen men ja nee oke ok ben bent word zeg zegt snap begrijp "
         "uitleggen vertellen kunt kun nieuw nieuwe betekenen betekent lijkt lijken "
-        "zien zie ziet laten laat precies graag eigenlijk bij mij ons onze jullie".split()
+        "zien zie ziet laten laat precies graag eigenlijk bij mij ons onze jullie "
+        "binnen tussen sinds vanaf neem neemt nemen genomen alvast".split()
     ),
     "en": set(
         "the a an and or in on at of for with by to from about as than that this these those it "
@@ -53,7 +54,7 @@ STOPWORDS = {
         "how where which there here any some all more much very just also get gets got there's "
         "whats im its exactly please tell know someone anyone people yes ok okay really "
         "actually explain question new get got make made want wants like would mean means allowed may "
-        "might permitted now then still anymore ever".split()
+        "might permitted now then still anymore ever since if".split()
     ),
 }
 CONCEPT_PREFIX = "~"
@@ -94,7 +95,7 @@ class TextAnalyzer:
         self._known: set[str] = set(self._word_concepts)
         self._known_list: list[str] = sorted(self._known)
         self._stopwords = STOPWORDS["nl"] | STOPWORDS["en"]
-        self.generic_terms: set[str] = set()  # terms of unseen words that are common in everyday language
+        self.generic_terms: set[str] = set()  # terms of words that are common in everyday language
         for language in STOPWORDS:  # load the word frequencies now, not during a resident's first question
             _frequencies(language)
 
@@ -199,16 +200,21 @@ class TextAnalyzer:
             # "wijkplatformsubsidie" is about the wijkplatform and about subsidie.
             return [t for part in parts for t in self._part_terms(part, language)]
         if word in self._known or not correct:
-            return [self._stem(word, language)] + [t for part in parts for t in self._part_terms(part, language)]
+            term = self._stem(word, language)
+            self._note_generic(word, term, language)
+            return [term] + [t for part in parts for t in self._part_terms(part, language)]
         corrected = self._correct(word)  # a typo of a known word ("gebiedsverbider")
         if corrected:
             return self._word_terms(corrected, language, correct=False)
         if parts:  # a compound with a known first part ("bingoavond")
             return [t for part in parts for t in self._part_terms(part, language)]
         term = self._stem(word, language)
-        if _per_million(word, language) >= GENERIC_PER_MILLION[language]:
-            self.generic_terms.add(term)
+        self._note_generic(word, term, language)
         return [term]
+
+    def _note_generic(self, word: str, term: str, language: str) -> None:
+        if term not in self.generic_terms and _per_million(word, language) >= GENERIC_PER_MILLION[language]:
+            self.generic_terms.add(term)
 
     def _part_terms(self, part: str, language: str) -> list[str]:
         if part in self._word_concepts:
@@ -221,7 +227,8 @@ class TextAnalyzer:
         """The dictionary form (lemma) of an inflected word, folded like the text."""
         if word.isdigit():
             return word
-        return fold(simplemma.lemmatize(word, lang=language)) or word
+        lemma = fold(simplemma.lemmatize(word, lang=language))
+        return lemma if lemma and " " not in lemma else word  # "samenwerken" -> "samen_werken": keep the word
 
     @lru_cache(maxsize=50_000)
     def _stem(self, word: str, language: str) -> str:

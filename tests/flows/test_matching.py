@@ -76,7 +76,8 @@ def test_phrases_also_match_in_the_plural(content) -> None:
     assert analyzer.terms("neighbourhood platforms", "en") == ["~wijkplatform"]
 
 
-@pytest.mark.parametrize("text, topic", [("top, dank je", "bedankt"), ("hoi daar", "groet")])
+@pytest.mark.parametrize("text, topic", [("top, dank je", "bedankt"), ("hoi daar", "groet"),
+                                         ("wie ben jij eigenlijk", "wie-ben-jij")])
 def test_smalltalk_with_a_word_around_it(matcher: FaqMatcher, text: str, topic: str) -> None:
     assert (matcher.match(text).outcome, matcher.match(text).topic_id) == ("confident", topic)
 
@@ -84,3 +85,26 @@ def test_smalltalk_with_a_word_around_it(matcher: FaqMatcher, text: str, topic: 
 def test_a_greeting_before_a_real_question_is_not_smalltalk(matcher: FaqMatcher) -> None:
     assert matcher.match("hoi, wanneer komt de vuilniswagen").topic_id != "groet"
     assert matcher.match("hallo, wie is mijn gebiedsverbinder").topic_id == "gebiedsverbinder"
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("hoi, wat is een wijkplatform", "wat-is-wijkplatform"),
+    ("Goedemorgen, hoeveel subsidie krijgt een wijkplatform? Alvast bedankt!", "subsidie-bedrag"),
+    ("thanks! and who is my gebiedsverbinder", "gebiedsverbinder"),
+])
+def test_greetings_and_thanks_around_a_question_do_not_hide_it(matcher: FaqMatcher, question: str,
+                                                               topic: str) -> None:
+    match = matcher.match(question)
+    assert (match.outcome, match.topic_id) == ("confident", topic)
+
+
+def test_a_lemma_of_two_words_keeps_the_word(content) -> None:
+    # simplemma gives "samen_werken" for "samenwerken"; a term never contains a space.
+    analyzer = TextAnalyzer(content.synonyms)
+    assert all(" " not in term for term in analyzer.terms("kunnen wijkplatforms samenwerken", "nl"))
+
+
+def test_common_words_seen_only_in_answers_weigh_lightly(matcher: FaqMatcher) -> None:
+    # "wonen" occurs in an answer, not in any question; it does not block a clear question.
+    match = matcher.match("ik woon in de wijk en wil meedoen")
+    assert (match.outcome, match.topic_id) == ("confident", "wie-kan-meedoen")
