@@ -130,9 +130,10 @@ class FaqMatcher:
         self._idf = {t: math.log((n + 1) / (d + 1)) + 1 for t, d in df.items()}
         self._unknown_idf = (math.log(n + 1) + 1) * UNSEEN_WEIGHT
         # "hoi", "bedankt" around a question ("hoi, wat is een wijkplatform") are not its subject.
-        self._courtesy_terms = {
+        self._smalltalk_terms = {
             term for text in self._smalltalk_keys for term in analyzer.terms(text, correct=False)
-        } - set(self._idf)
+        }
+        self._courtesy_terms = self._smalltalk_terms - set(self._idf)
         self._columns = {term: i for i, term in enumerate(sorted(self._idf))}
         self._examples = _Index(examples, self._idf, self._columns)
         self._topics = _Index(topic_docs, self._idf, self._columns)
@@ -170,7 +171,8 @@ class FaqMatcher:
             return None
         example = set(hit[0].split())
         rest = " ".join(word for word in folded.split() if word not in example)
-        if any(term in self._asked_terms for term in self.analyzer.terms(rest, correct=False)):
+        rest_terms = set(self.analyzer.terms(rest, correct=False)) - self._smalltalk_terms
+        if rest_terms & self._asked_terms:
             return None
         return self._smalltalk[hit[0]]
 

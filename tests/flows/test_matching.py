@@ -77,7 +77,8 @@ def test_phrases_also_match_in_the_plural(content) -> None:
 
 
 @pytest.mark.parametrize("text, topic", [("top, dank je", "bedankt"), ("hoi daar", "groet"),
-                                         ("wie ben jij eigenlijk", "wie-ben-jij")])
+                                         ("wie ben jij eigenlijk", "wie-ben-jij"),
+                                         ("top, thanks for your answer", "bedankt")])
 def test_smalltalk_with_a_word_around_it(matcher: FaqMatcher, text: str, topic: str) -> None:
     assert (matcher.match(text).outcome, matcher.match(text).topic_id) == ("confident", topic)
 
@@ -108,3 +109,8 @@ def test_common_words_seen_only_in_answers_weigh_lightly(matcher: FaqMatcher) ->
     # "wonen" occurs in an answer, not in any question; it does not block a clear question.
     match = matcher.match("ik woon in de wijk en wil meedoen")
     assert (match.outcome, match.topic_id) == ("confident", "wie-kan-meedoen")
+
+
+def test_a_question_with_a_word_of_the_thanks_is_still_a_question(matcher: FaqMatcher) -> None:
+    match = matcher.match("hoe lang duurt het voor ik antwoord krijg op mijn aanvraag")
+    assert (match.outcome, match.topic_id) == ("confident", "initiatiefbudget-besluit")
