@@ -78,7 +78,7 @@ def test_phrases_also_match_in_the_plural(content) -> None:
 
 @pytest.mark.parametrize("text, topic", [("top, dank je", "bedankt"), ("hoi daar", "groet"),
                                          ("wie ben jij eigenlijk", "wie-ben-jij"),
-                                         ("top, thanks for your answer", "bedankt")])
+                                         ("dank u, fijn antwoord", "bedankt")])
 def test_smalltalk_with_a_word_around_it(matcher: FaqMatcher, text: str, topic: str) -> None:
     assert (matcher.match(text).outcome, matcher.match(text).topic_id) == ("confident", topic)
 
