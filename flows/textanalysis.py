@@ -155,7 +155,7 @@ class TextAnalyzer:
         words = list(words)
         for p in range(len(words) - 1, -1, -1):
             particle = words[p]
-            if particle not in SEPARABLE_PARTICLES or p >= len(words):
+            if particle not in SEPARABLE_PARTICLES:
                 continue
             if p + 2 < len(words) and words[p + 1] == "te":  # "mee te doen"
                 verb = self._separable_verb(particle, words[p + 2])
