@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from content.model import Topic
 from content.textfold import fold
-from flows.textanalysis import TextAnalyzer
+from flows.textanalysis import CONCEPT_PREFIX, TextAnalyzer
 
 EXAMPLE_WEIGHT = 0.8  # best single example question
 TOPIC_WEIGHT = 0.2  # the topic as a whole
@@ -33,6 +33,9 @@ UNCERTAIN = 0.38  # at least this: "Did you mean ...?"
 COVERAGE = 0.4
 UNSEEN_WEIGHT = 1.0  # weight of a word the FAQ never saw, relative to the rarest known word
 GENERIC_WEIGHT = 0.3  # ... and of such a word that is common in everyday language ("mogelijk")
+# A word of the example questions that is also common in everyday language ("werkt", "blijven",
+# "maken") says less about the topic than its rarity among the few examples suggests.
+COMMON_ASKED_WEIGHT = 0.6
 SUGGESTIONS = 3
 CLOSE = 0.9  # a topic this close to the best is offered under the answer
 SMALLTALK_MAX_WORDS = 5  # "hoi", "dank je wel": short texts only
@@ -148,11 +151,12 @@ class FaqMatcher:
         return {t: w / norm for t, w in weights.items()}
 
     def _term_weight(self, term: str) -> float:
-        """IDF for words residents ask with; a word seen only in answers, or never, weighs like a
-        word of another subject unless it is common in everyday language."""
+        """IDF for words residents ask with, less for everyday words; a word seen only in answers,
+        or never, weighs like a word of another subject unless it is common in everyday language.
+        Concepts (the synonyms file) are the FAQ's own subjects and always count in full."""
+        generic = term in self.analyzer.generic_terms and not term.startswith(CONCEPT_PREFIX)
         if term in self._asked_terms:
-            return self._idf[term]
-        generic = term in self.analyzer.generic_terms
+            return self._idf[term] * (COMMON_ASKED_WEIGHT if generic else 1)
         return self._unknown_idf * (GENERIC_WEIGHT if generic else 1)
 
     def smalltalk(self, text: str) -> str | None:

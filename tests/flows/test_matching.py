@@ -114,3 +114,15 @@ def test_common_words_seen_only_in_answers_weigh_lightly(matcher: FaqMatcher) ->
 def test_a_question_with_a_word_of_the_thanks_is_still_a_question(matcher: FaqMatcher) -> None:
     match = matcher.match("hoe lang duurt het voor ik antwoord krijg op mijn aanvraag")
     assert (match.outcome, match.topic_id) == ("confident", "initiatiefbudget-besluit")
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("hoe werkt een wijkbudget", "wijkbudgetten"),
+    ("hoe werkt de subsidie voor een wijkplatform", "subsidie-wijkplatform"),
+])
+def test_an_everyday_verb_of_one_example_does_not_decide_the_topic(matcher: FaqMatcher, question: str,
+                                                                    topic: str) -> None:
+    # "werkt" occurs in one topic's questions only ("wat als een wijkplatform niet goed werkt"),
+    # but residents use it for anything ("hoe werkt ..."); the subject words decide.
+    match = matcher.match(question)
+    assert (match.outcome, match.topic_id) == ("confident", topic)
