@@ -126,3 +126,10 @@ def test_an_everyday_verb_of_one_example_does_not_decide_the_topic(matcher: FaqM
     # but residents use it for anything ("hoe werkt ..."); the subject words decide.
     match = matcher.match(question)
     assert (match.outcome, match.topic_id) == ("confident", topic)
+
+
+def test_not_working_is_a_complaint(matcher: FaqMatcher) -> None:
+    # Without the phrase, "werkt" alone barely beat "what is a wijkplatform".
+    match = matcher.match("het wijkplatform werkt niet, wat nu")
+    assert (match.outcome, match.topic_id) == ("confident", "niet-goed-functioneren")
+    assert matcher.analyzer.terms("what if our platform is not working", "en")[0] == "~klacht"
