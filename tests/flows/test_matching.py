@@ -133,3 +133,15 @@ def test_not_working_is_a_complaint(matcher: FaqMatcher) -> None:
     match = matcher.match("het wijkplatform werkt niet, wat nu")
     assert (match.outcome, match.topic_id) == ("confident", "niet-goed-functioneren")
     assert matcher.analyzer.terms("what if our platform is not working", "en")[0] == "~klacht"
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("are there information meetings for new platforms", "ondersteuning"),
+    ("wat is de basissubsidie voor een wijkplatform", "subsidie-bedrag"),
+    ("heeft een wijkplatform een penningmeester nodig", "organisatie"),
+    ("since when have the wijkplatforms been around", "planning"),
+    ("wanneer houden de wijkraden op", "planning"),
+])
+def test_everyday_words_for_the_faq_subjects(matcher: FaqMatcher, question: str, topic: str) -> None:
+    match = matcher.match(question)
+    assert (match.outcome, match.topic_id) == ("confident", topic)
