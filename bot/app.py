@@ -19,6 +19,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.outbox import OutboxDispatcher
 from bot.telegram_adapter import incoming_from_update, send_replies
+from bot.update_order import PerResidentOrder
 from content.model import Content
 from flows import Assistant
 from flows.menu import commands
@@ -42,6 +43,7 @@ def build_application(
     """Build the Application. ``request`` objects are for tests and benchmarks."""
     builder = ApplicationBuilder().token(settings.token or "0:offline")
     builder = builder.base_url(settings.base_url).base_file_url(settings.base_file_url)
+    builder = builder.concurrent_updates(PerResidentOrder())
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
