@@ -13,8 +13,9 @@ from content.model import Content
 from tests.auxil.recording_request import RecordingRequest
 
 
-def offline_application(db_path: str, content: Content) -> tuple[Application, RecordingRequest]:
-    request = RecordingRequest()
+def offline_application(db_path: str, content: Content,
+                        request: RecordingRequest | None = None) -> tuple[Application, RecordingRequest]:
+    request = request or RecordingRequest()
     settings = Settings(token="123456:TEST-token", base_url="http://offline.invalid/bot",
                         db_path=db_path, content_dir=None)
     return build_application(settings, content, request=request, get_updates_request=RecordingRequest()), request

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -15,7 +16,8 @@ BOT_USER = {"id": 777000, "is_bot": True, "first_name": "Wijkwijzer", "username"
 class RecordingRequest(BaseRequest):
     """Answers Bot API methods without a network and keeps (method, parameters) of each call."""
 
-    def __init__(self) -> None:
+    def __init__(self, latency: float = 0.0) -> None:
+        self.latency = latency  # seconds per call: the round trip to Telegram, for benchmarks
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._message_ids = itertools.count(1000)
 
@@ -35,6 +37,8 @@ class RecordingRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         self.calls.append((api_method, params))
+        if self.latency:
+            await asyncio.sleep(self.latency)
         return 200, json.dumps({"ok": True, "result": self._result(api_method, params)}).encode()
 
     def _result(self, api_method: str, params: dict[str, Any]) -> Any:
