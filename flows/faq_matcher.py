@@ -38,7 +38,7 @@ GENERIC_WEIGHT = 0.3  # ... and of such a word that is common in everyday langua
 COMMON_ASKED_WEIGHT = 0.6
 SUGGESTIONS = 3
 CLOSE = 0.9  # a topic this close to the best is offered under the answer
-SMALLTALK_MAX_WORDS = 5  # "hoi", "dank je wel": short texts only
+SMALLTALK_MAX_WORDS = 8  # "hoi", "dank u wel voor uw antwoord": short texts only
 SMALLTALK_CUTOFF = 80
 SMALLTALK_LENIENT_CUTOFF = 95
 

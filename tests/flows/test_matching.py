@@ -145,3 +145,8 @@ def test_not_working_is_a_complaint(matcher: FaqMatcher) -> None:
 def test_everyday_words_for_the_faq_subjects(matcher: FaqMatcher, question: str, topic: str) -> None:
     match = matcher.match(question)
     assert (match.outcome, match.topic_id) == ("confident", topic)
+
+
+def test_a_longer_thanks_is_thanks_and_a_question_after_thanks_is_a_question(matcher: FaqMatcher) -> None:
+    assert matcher.match("Dank u wel voor uw antwoord!").topic_id == "bedankt"
+    assert matcher.match("dank je, maar hoe zit het met de subsidie").topic_id != "bedankt"
