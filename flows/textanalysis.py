@@ -94,6 +94,7 @@ class TextAnalyzer:
         self._phrases.sort(key=lambda item: -len(item[0]))
         self._known: set[str] = set(self._word_concepts)
         self._known_list: list[str] = sorted(self._known)
+        self._dutch: set[str] = set()  # words of the FAQ's Dutch texts
         self._stopwords = STOPWORDS["nl"] | STOPWORDS["en"]
         self.generic_terms: set[str] = set()  # terms of words that are common in everyday language
         for language in STOPWORDS:  # load the word frequencies now, not during a resident's first question
@@ -107,6 +108,8 @@ class TextAnalyzer:
                 if len(word) >= MIN_PART and not word.isdigit():
                     self._known.add(word)
                     self._known.add(self._lemma(word, language))
+                    if language == "nl":
+                        self._dutch.add(word)
         self._known_list = sorted(self._known)
         self._correct.cache_clear()
         self._split.cache_clear()
@@ -187,6 +190,10 @@ class TextAnalyzer:
             return [CONCEPT_PREFIX + self._word_concepts[word]]
         if word in self._stopwords or len(word) == 1 or (word.isdigit() and len(word) < 4):
             return []
+        if language == "en" and word in self._dutch and not _english(word):
+            # A Dutch name in English ("what is the leefbaarheid budget", also in the FAQ's
+            # English answers) is analysed as Dutch, so it meets the Dutch questions' terms.
+            language = "nl"
         lemma = self._lemma(word, language)
         if lemma != word:
             if lemma in self._word_concepts:
@@ -270,6 +277,11 @@ class TextAnalyzer:
         max_edits = 2 if len(word) >= TYPO_LONG_WORD else 1
         match = process.extractOne(word, self._known_list, scorer=OSA.distance, score_cutoff=max_edits)
         return match[0] if match else None
+
+
+@lru_cache(maxsize=50_000)
+def _english(word: str) -> bool:
+    return simplemma.is_known(word, lang="en")
 
 
 @lru_cache(maxsize=2)

@@ -150,3 +150,10 @@ def test_everyday_words_for_the_faq_subjects(matcher: FaqMatcher, question: str,
 def test_a_longer_thanks_is_thanks_and_a_question_after_thanks_is_a_question(matcher: FaqMatcher) -> None:
     assert matcher.match("Dank u wel voor uw antwoord!").topic_id == "bedankt"
     assert matcher.match("dank je, maar hoe zit het met de subsidie").topic_id != "bedankt"
+
+
+def test_a_dutch_name_in_an_english_question_is_read_as_dutch(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    assert analyzer.terms("leefbaarheid", "en") == analyzer.terms("leefbaarheid", "nl")
+    match = matcher.match("what is the leefbaarheid budget", "en")
+    assert (match.outcome, match.topic_id) == ("confident", "initiatiefbudget")
