@@ -54,7 +54,8 @@ STOPWORDS = {
         "how where which there here any some all more much very just also get gets got there's "
         "whats im its exactly please tell know someone anyone people yes ok okay really "
         "actually explain question new get got make made want wants like would mean means allowed may "
-        "might permitted now then still anymore ever since if".split()
+        "might permitted now then still anymore ever since if something anything nothing everything "
+        "somebody anybody nobody".split()
     ),
 }
 CONCEPT_PREFIX = "~"
@@ -224,6 +225,8 @@ class TextAnalyzer:
             self.generic_terms.add(term)
 
     def _part_terms(self, part: str, language: str) -> list[str]:
+        if part in self._stopwords:  # "something" is no compound of "some" and "thing"
+            return []
         if part in self._word_concepts:
             return [CONCEPT_PREFIX + self._word_concepts[part]]
         return [self._stem(part, language)]

@@ -157,3 +157,9 @@ def test_a_dutch_name_in_an_english_question_is_read_as_dutch(matcher: FaqMatche
     assert analyzer.terms("leefbaarheid", "en") == analyzer.terms("leefbaarheid", "nl")
     match = matcher.match("what is the leefbaarheid budget", "en")
     assert (match.outcome, match.topic_id) == ("confident", "initiatiefbudget")
+
+
+def test_something_is_not_a_compound(matcher: FaqMatcher) -> None:
+    assert matcher.analyzer.terms("something", "en") == []
+    match = matcher.match("i would like to report something about my neighbourhood", "en")
+    assert (match.outcome, match.topic_id) == ("confident", "idee-doorgeven")
