@@ -59,6 +59,11 @@ STOPWORDS = {
     ),
 }
 CONCEPT_PREFIX = "~"
+# How a resident came across the subject says nothing about it: "ik hoorde over wijkplatforms"
+# is not about being heard (inspraak, zeggenschap).
+STOP_PHRASES = tuple(f" {p} " for p in (
+    "hoorde over", "hoorde van", "gehoord over", "gehoord van", "las over", "gelezen over",
+    "heard about", "heard of", "read about"))
 # Dutch separable verbs: the particle stands apart at the end of a main clause ("vraag ik het aan")
 # or before "te" ("om mee te doen").
 SEPARABLE_PARTICLES = frozenset("aan af bij door in mee na om op over terug toe uit vast weg".split())
@@ -128,6 +133,8 @@ class TextAnalyzer:
         language = language or self.language_of(text)
         folded = f" {fold(text)} "
         out: list[str] = []
+        for phrase in STOP_PHRASES:
+            folded = folded.replace(phrase, " ")
         for phrase, concept in self._phrases:
             if phrase in folded:
                 out.append(CONCEPT_PREFIX + concept)

@@ -163,3 +163,15 @@ def test_something_is_not_a_compound(matcher: FaqMatcher) -> None:
     assert matcher.analyzer.terms("something", "en") == []
     match = matcher.match("i would like to report something about my neighbourhood", "en")
     assert (match.outcome, match.topic_id) == ("confident", "idee-doorgeven")
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("ik hoorde over wijkplatforms, wat is dat", "wat-is-wijkplatform"),  # not about being heard
+    ("I heard about wijkplatforms, what are they", "wat-is-wijkplatform"),
+    ("hoe is een wijkplatform opgebouwd", "organisatie"),
+    ("waar is het formulier voor de subsidie", "subsidie-aanvragen"),
+])
+def test_how_residents_came_across_it_and_more_everyday_words(matcher: FaqMatcher, question: str,
+                                                              topic: str) -> None:
+    match = matcher.match(question)
+    assert (match.outcome, match.topic_id) == ("confident", topic)
