@@ -70,7 +70,7 @@ SEPARABLE_PARTICLES = frozenset("aan af bij door in mee na om op over terug toe 
 # After the particle, a main clause may still have a prepositional phrase or a new clause
 # ("vraag ik subsidie aan voor ons platform").
 AFTER_PARTICLE = frozenset("voor bij als om met want omdat en of maar zodat dan wanneer naar in op tot "
-                           "wat hoe waarom wie welke waar dat".split())
+                           "wat hoe hoeveel waarom wie welke waar dat".split())
 # In English "do" is an auxiliary ("do I need ...") except at the end of a question, where it is
 # the main verb ("what does a wijkplatform do"); there it reads as this word of the synonyms file.
 MAIN_VERB_DO = ("do", "doing")

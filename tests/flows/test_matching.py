@@ -175,3 +175,16 @@ def test_how_residents_came_across_it_and_more_everyday_words(matcher: FaqMatche
                                                               topic: str) -> None:
     match = matcher.match(question)
     assert (match.outcome, match.topic_id) == ("confident", topic)
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("hoe wordt de subsidie voor een wijkplatform berekend", "subsidie-bedrag"),
+    ("waar hangt het af hoeveel geld een wijkplatform krijgt", "subsidie-bedrag"),  # "hangt ... af"
+    ("heeft een wijkplatform invloed op de gemeente", "zeggenschap"),
+    ("mogen we de wijkraad omdopen tot wijkplatform", "wijkraad-wordt-wijkplatform"),
+    ("am i talking to a person", "wie-ben-jij"),
+])
+def test_words_for_calculating_influence_renaming_and_who_answers(matcher: FaqMatcher, question: str,
+                                                                  topic: str) -> None:
+    match = matcher.match(question)
+    assert (match.outcome, match.topic_id) == ("confident", topic)
