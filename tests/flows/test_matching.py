@@ -188,3 +188,15 @@ def test_how_residents_came_across_it_and_more_everyday_words(matcher: FaqMatche
 def test_words_for_calculating_influence_renaming_and_who_answers(matcher: FaqMatcher, question: str,
                                                                   topic: str) -> None:
     assert confident_topic(matcher, question) == topic
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("can shopkeepers join the wijkplatform too", "wie-kan-meedoen"),
+    ("mogen bedrijven uit de buurt meedoen", "wie-kan-meedoen"),
+    ("why are the wijkraden being scrapped", "waarom-geen-wijkraden"),
+    ("where can I share a suggestion for my street", "idee-doorgeven"),
+    ("helpt de gemeente bij het opstarten van een wijkplatform", "ondersteuning"),
+])
+def test_entrepreneurs_disappearing_sharing_and_starting_up(matcher: FaqMatcher, question: str,
+                                                            topic: str) -> None:
+    assert confident_topic(matcher, question) == topic
