@@ -7,6 +7,7 @@ import logging
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 ASSISTANT = "assistant"
 DATABASE = "database"
 OUTBOX = "outbox"
+RATE_LIMIT_RETRIES = 3
 
 
 def build_application(
@@ -39,11 +41,17 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
+    telegram_limits: bool = True,
 ) -> Application:
-    """Build the Application. ``request`` objects are for tests and benchmarks."""
+    """Build the Application. ``request`` objects are for tests and benchmarks; an offline Bot API
+    has no Telegram limits to respect (``telegram_limits=False``)."""
     builder = ApplicationBuilder().token(settings.token or "0:offline")
     builder = builder.base_url(settings.base_url).base_file_url(settings.base_file_url)
     builder = builder.concurrent_updates(PerResidentOrder())
+    if telegram_limits:
+        # Serving residents concurrently can burst past Telegram's ~30 messages per second; the
+        # limiter spreads the calls and retries those Telegram asks to retry later (429).
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:

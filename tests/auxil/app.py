@@ -18,7 +18,9 @@ def offline_application(db_path: str, content: Content,
     request = request or RecordingRequest()
     settings = Settings(token="123456:TEST-token", base_url="http://offline.invalid/bot",
                         db_path=db_path, content_dir=None)
-    return build_application(settings, content, request=request, get_updates_request=RecordingRequest()), request
+    app = build_application(settings, content, request=request, get_updates_request=RecordingRequest(),
+                            telegram_limits=False)
+    return app, request
 
 
 @asynccontextmanager

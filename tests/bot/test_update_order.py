@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 
 from telegram import Bot
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
+from bot.app import build_application
+from bot.config import Settings
 from bot.update_order import PerResidentOrder
 from storage import ConversationRepository
 from tests.auxil.app import offline_application, running
@@ -61,3 +63,12 @@ async def test_the_bot_serves_many_residents_at_once_each_in_order(db_path: str,
             replies = [p["text"] for p in api.sent() if p["chat_id"] == user_id]
             assert "Karin Kranendonk" in replies[-1]
             assert await conversations.get(user_id) is None  # the contact step was answered, not left open
+
+
+def test_the_bot_for_telegram_keeps_to_telegrams_limits(db_path: str, content) -> None:
+    # Concurrent replies can burst past ~30 messages/s; the real bot spreads them and retries a 429.
+    settings = Settings(token="123456:TEST-token", base_url="http://offline.invalid/bot",
+                        db_path=db_path, content_dir=None)
+    app = build_application(settings, content)
+    assert isinstance(app.update_processor, PerResidentOrder)
+    assert isinstance(app.bot.rate_limiter, AIORateLimiter)
