@@ -221,11 +221,26 @@ class TextAnalyzer:
         corrected = self._correct(word)  # a typo of a known word ("gebiedsverbider")
         if corrected:
             return self._word_terms(corrected, language, correct=False)
+        verb = self._particle_verb(word, language)
+        if verb:  # "opstarten", "meebeslissen": a particle before a verb the FAQ knows
+            return self._word_terms(verb, language, correct=False)
         if parts:  # a compound with a known first part ("bingoavond")
             return [t for part in parts for t in self._part_terms(part, language)]
         term = self._stem(word, language)
         self._note_generic(word, term, language)
         return [term]
+
+    def _particle_verb(self, word: str, language: str) -> str | None:
+        """The known verb after a separable particle: "opstarten" -> "starten"."""
+        if language != "nl":
+            return None
+        for particle in SEPARABLE_PARTICLES:
+            rest = word[len(particle):]
+            if word.startswith(particle) and len(rest) >= MIN_PART:
+                lemma = self._lemma(rest, language)
+                if rest in self._word_concepts or lemma in self._word_concepts or lemma in self._known:
+                    return rest
+        return None
 
     def _note_generic(self, word: str, term: str, language: str) -> None:
         if term not in self.generic_terms and _per_million(word, language) >= GENERIC_PER_MILLION[language]:

@@ -200,3 +200,9 @@ def test_words_for_calculating_influence_renaming_and_who_answers(matcher: FaqMa
 def test_entrepreneurs_disappearing_sharing_and_starting_up(matcher: FaqMatcher, question: str,
                                                             topic: str) -> None:
     assert confident_topic(matcher, question) == topic
+
+
+def test_a_particle_before_a_known_verb_is_that_verb(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    assert analyzer.terms("meebeslissen", "nl") == analyzer.terms("beslissen", "nl") == ["~beslissen"]
+    assert analyzer.terms("meebetalen", "nl") == ["~geld"]
