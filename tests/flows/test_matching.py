@@ -206,3 +206,7 @@ def test_a_particle_before_a_known_verb_is_that_verb(matcher: FaqMatcher) -> Non
     analyzer = matcher.analyzer
     assert analyzer.terms("meebeslissen", "nl") == analyzer.terms("beslissen", "nl") == ["~beslissen"]
     assert analyzer.terms("meebetalen", "nl") == ["~geld"]
+
+
+def test_more_than_one_with_a_digit(matcher: FaqMatcher) -> None:
+    assert confident_topic(matcher, "mogen er meer dan 1 wijkplatform in een wijk zijn") == "een-per-wijk"
