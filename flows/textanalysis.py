@@ -45,7 +45,7 @@ STOPWORDS = {
         "weet weten iemand mensen men ja nee oke ok ben bent word zeg zegt snap begrijp "
         "uitleggen vertellen kunt kun nieuw nieuwe betekenen betekent lijkt lijken "
         "zien zie ziet laten laat precies graag eigenlijk bij mij ons onze jullie "
-        "binnen tussen sinds vanaf neem neemt nemen genomen alvast".split()
+        "binnen tussen sinds vanaf neem neemt nemen genomen alvast zichzelf onszelf".split()
     ),
     "en": set(
         "the a an and or in on at of for with by to from about as than that this these those it "
@@ -55,7 +55,7 @@ STOPWORDS = {
         "whats im its exactly please tell know someone anyone people yes ok okay really "
         "actually explain question new get got make made want wants like would mean means allowed may "
         "might permitted now then still anymore ever since if something anything nothing everything "
-        "somebody anybody nobody".split()
+        "somebody anybody nobody themselves ourselves itself yourself myself".split()
     ),
 }
 CONCEPT_PREFIX = "~"

@@ -210,3 +210,13 @@ def test_a_particle_before_a_known_verb_is_that_verb(matcher: FaqMatcher) -> Non
 
 def test_more_than_one_with_a_digit(matcher: FaqMatcher) -> None:
     assert confident_topic(matcher, "mogen er meer dan 1 wijkplatform in een wijk zijn") == "een-per-wijk"
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("hoe gaat de gemeente nieuwe wijkplatforms ondersteunen", "ondersteuning"),
+    ("can I respond to a plan for my street", "inspraak"),
+    ("heeft een wijkplatform statuten nodig", "rechtsvorm"),
+    ("can platforms organise themselves", "organisatie"),
+])
+def test_supporting_responding_statutes_themselves(matcher: FaqMatcher, question: str, topic: str) -> None:
+    assert confident_topic(matcher, question) == topic
