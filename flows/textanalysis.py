@@ -231,8 +231,9 @@ class TextAnalyzer:
         return [term]
 
     def _particle_verb(self, word: str, language: str) -> str | None:
-        """The known verb after a separable particle: "opstarten" -> "starten"."""
-        if language != "nl":
+        """The known verb after a separable particle: "opstarten" -> "starten" (a verb form ending
+        in -en; "bijstand" is no "bij" + "stand")."""
+        if language != "nl" or not word.endswith("en"):
             return None
         for particle in SEPARABLE_PARTICLES:
             rest = word[len(particle):]

@@ -196,6 +196,8 @@ def test_a_particle_before_a_known_verb_is_that_verb(matcher: FaqMatcher) -> Non
     analyzer = matcher.analyzer
     assert analyzer.terms("meebeslissen", "nl") == analyzer.terms("beslissen", "nl") == ["~beslissen"]
     assert analyzer.terms("meebetalen", "nl") == ["~geld"]
+    # a noun that starts like a particle is no verb: welfare is not the FAQ's "stand van zaken"
+    assert matcher.match("hoe vraag ik bijstand aan").outcome == "none"
 
 
 def test_more_than_one_with_a_digit(matcher: FaqMatcher) -> None:
