@@ -4,13 +4,16 @@ Steps, each handling a way residents write:
 - fold: capitals, accents and punctuation do not matter;
 - concepts (content/data/synonyms.yaml): "geld", "financiering" and "subsidie" are one term,
   and so are Dutch and English words for the same thing;
+- phrases about how someone came across a subject ("ik hoorde over") are dropped;
 - stop words are dropped, but question words that tell topics apart (wie, wanneer, hoeveel,
   waarom) are concepts and stay;
 - simplemma lemmatises inflected forms ("aangevraagd" -> aanvragen, "gekregen" -> krijgen),
   which stemming alone does not reach;
-- Snowball stemming (Dutch or English, chosen per text): "wijkraden" ~ "wijkraad";
+- Snowball stemming (Dutch or English, chosen per text): "wijkraden" ~ "wijkraad"; a Dutch word of
+  the FAQ that is no English word is stemmed as Dutch in English text too ("leefbaarheid");
 - Dutch separable verbs are put back together: "schaft de gemeente de wijkraden af" and
-  "om mee te doen" read as afschaffen and meedoen;
+  "om mee te doen" read as afschaffen and meedoen; a particle written before a known verb is
+  that verb ("meebeslissen" -> beslissen);
 - Dutch compounds are split into known words: "wijkplatformsubsidie" -> wijkplatform + subsidie,
   and a compound written as two words is joined: "initiatief raad" -> initiatiefraad;
 - typos are corrected towards known words with rapidfuzz: "subsdie" -> "subsidie";
