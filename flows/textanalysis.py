@@ -301,7 +301,7 @@ class TextAnalyzer:
         """
         if len(word) < TYPO_MIN_LENGTH or word.isdigit():
             return None
-        if simplemma.is_known(word, lang="nl") or simplemma.is_known(word, lang="en"):
+        if simplemma.is_known(word, lang="nl") or _english(word):
             return None  # a real word ("sinds", "leggen") is not a typo of a FAQ word ("finds", "zeggen")
         max_edits = 2 if len(word) >= TYPO_LONG_WORD else 1
         match = process.extractOne(word, self._known_list, scorer=OSA.distance, score_cutoff=max_edits)
