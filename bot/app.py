@@ -93,9 +93,10 @@ def build_application(
 async def register_commands(app: Application) -> None:
     """Telegram's command menu in Dutch (also the default) and English."""
     try:
-        await app.bot.set_my_commands([BotCommand(n, d) for n, d in commands("nl")])
+        table = app.bot_data[ASSISTANT].services.routes
+        await app.bot.set_my_commands([BotCommand(n, d) for n, d in commands(table, "nl")])
         for language in LANGUAGES:
-            await app.bot.set_my_commands([BotCommand(n, d) for n, d in commands(language)],
+            await app.bot.set_my_commands([BotCommand(n, d) for n, d in commands(table, language)],
                                           language_code=language)
     except TelegramError as exc:  # the menu is a convenience; the bot works without it
         log.warning("could not register the command menu: %s", exc)

@@ -9,6 +9,9 @@ from flows.context import Context
 from flows.types import Button, Reply
 from locales import N_, _, current_language, format_day, format_month_year, use_language
 
+NOT_A_PLACE = N_("I do not recognise that as a stadsdeel, wijk, buurt or postcode.")
+NOT_UNDERSTOOD = N_("I did not understand that answer. Please choose a button, or type /annuleer to stop.")
+
 MAIN_MENU = (
     (N_("Questions about wijkplatforms"), "m:faq"),
     (N_("Send an idea or signal"), "m:idee"),
@@ -116,3 +119,8 @@ def location_outside_haarlem() -> str:
 def with_hint(hint: str, question: str) -> str:
     """A question, asked again after a short remark (why the last answer did not work)."""
     return f"{hint}\n\n{question}" if hint else question
+
+
+def unknown_choice() -> list[Reply]:
+    """A button whose action is not (or no longer) understood."""
+    return [Reply(_("That button no longer works. Choose again below."), main_menu_buttons())]

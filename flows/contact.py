@@ -11,6 +11,7 @@ Dialogue:
 from __future__ import annotations
 
 from flows.common import (
+    NOT_A_PLACE,
     all_contacts,
     contact_card,
     menu_button,
@@ -20,9 +21,10 @@ from flows.common import (
     with_hint,
 )
 from flows.context import Context
+from flows.dispatch import CODE, ButtonRoute, Command, Routes, Step
 from flows.places import where_from_text
 from flows.types import Button, Reply
-from locales import _
+from locales import N_, _
 
 FLOW = "contact"
 ASK_STADSDEEL = "ask_stadsdeel"
@@ -70,3 +72,15 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
         buttons = [Button(ctx.services.content.stadsdelen[s].name, f"sd:{s}") for s in where.stadsdeel_ids]
         return [Reply(_("Which of these stadsdelen do you mean?"), Reply.column(buttons))]
     return None
+
+
+ROUTES = Routes(
+    FLOW,
+    commands=(Command("contact", "contact", start, N_("Find your gebiedsverbinder"), position=20),),
+    buttons=(
+        ButtonRoute("m:contact", lambda ctx, m: start(ctx), exact=True),
+        ButtonRoute("c:pick", lambda ctx, m: ask(ctx), exact=True),
+        ButtonRoute("sd", lambda ctx, m: choose_stadsdeel(ctx, m[0]), CODE),
+    ),
+    steps={ASK_STADSDEEL: Step(on_text, ask, NOT_A_PLACE)},
+)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from content.geography import Geography
 from content.model import Content
+from flows.dispatch import RouteTable
 from flows.faq_matcher import FaqMatcher
 from flows.types import Incoming
 from storage import (
@@ -32,6 +33,7 @@ class Services:
     staff: StaffRepository
     submissions: SubmissionRepository
     outbox: OutboxRepository
+    routes: RouteTable
     # Called after messages were queued in the outbox, so a channel can deliver them at once.
     notify: Callable[[], None] = field(default=lambda: None)
 

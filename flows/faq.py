@@ -18,10 +18,11 @@ from flows.common import (
     topic_text,
 )
 from flows.context import Context, Services
+from flows.dispatch import CODE, ButtonRoute, Command, Routes
 from flows.faq_matcher import FaqMatcher
 from flows.places import PLACE_WORD, Where, generalise_places, read_places
 from flows.types import Button, Reply
-from locales import _, format_number
+from locales import N_, _, format_number
 
 MAX_QUESTION = 1000  # characters; longer texts are not questions
 TOPICS_PER_PAGE = 6
@@ -196,3 +197,20 @@ def group_page(ctx: Context, group_id: str, page: int) -> list[Reply]:
     if pages > 1:
         title = _("{title} ({page} of {pages})").format(title=title, page=page + 1, pages=pages)
     return [Reply(title, Reply.column(buttons), edit=True)]
+
+
+ROUTES = Routes(
+    "faq",
+    commands=(
+        Command("vragen", "questions", groups, N_("Questions about wijkplatforms"), aliases=("faq",),
+                position=10),
+    ),
+    buttons=(
+        ButtonRoute("faq", lambda ctx, m: groups(ctx, edit=True), exact=True),
+        ButtonRoute("m:faq", lambda ctx, m: groups(ctx), exact=True),
+        ButtonRoute("other", lambda ctx, m: something_else(ctx), exact=True),
+        ButtonRoute("t", lambda ctx, m: choose_topic(ctx, m[0]), CODE),
+        ButtonRoute("g", lambda ctx, m: group_page(ctx, m["group"], int(m["page"] or 0)),
+                    rf"(?P<group>{CODE})(?::(?P<page>[0-9]{{1,4}}))?"),
+    ),
+)

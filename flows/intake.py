@@ -18,6 +18,8 @@ from typing import Any
 
 from content.textfold import fold
 from flows.common import (
+    NOT_A_PLACE,
+    NOT_UNDERSTOOD,
     location_outside_haarlem,
     main_menu_buttons,
     menu_button,
@@ -26,11 +28,12 @@ from flows.common import (
     with_hint,
 )
 from flows.context import Context
+from flows.dispatch import CODE, ButtonRoute, Command, Routes, Step
 from flows.places import where_from_text
 from flows.routing import route
 from flows.submission_view import KINDS, STAFF_LANGUAGE, kind_label, place, place_name, staff_card, theme_title
 from flows.types import Button, InputKind, Reply
-from locales import _, format_number, use_language
+from locales import N_, _, format_number, use_language
 from storage import NewSubmission, Submission
 
 FLOW = "intake"
@@ -387,3 +390,18 @@ async def send(ctx: Context) -> list[Reply]:
     ])
     return [Reply(text, Reply.column([Button(_("My submissions"), "myp:0"), menu_button()]))]
 
+
+ROUTES = Routes(
+    FLOW,
+    commands=(
+        Command("idee", "idea", start, N_("Send an idea or signal"), aliases=("signaal", "melden"),
+                position=40),
+    ),
+    buttons=(
+        ButtonRoute("m:idee", lambda ctx, m: start(ctx), exact=True),
+        ButtonRoute("in", lambda ctx, m: on_choice(ctx, ctx.incoming.text), rf"[a-z]{{1,12}}(?::{CODE})?"),
+    ),
+    steps={step: Step(on_text, prompt, NOT_A_PLACE if step == WIJK else NOT_UNDERSTOOD,
+                      on_location=on_media, on_photo=on_media)
+           for step in PROMPTS},
+)

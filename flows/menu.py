@@ -4,29 +4,18 @@ from __future__ import annotations
 
 from flows.common import contact_card, location_outside_haarlem, main_menu_buttons, menu_button, topic_button
 from flows.context import Context
+from flows.dispatch import ButtonRoute, Command, Routes, RouteTable, call
 from flows.types import Button, Reply
 from locales import LANGUAGES, N_, _, use_language
 
-# The commands the bot lists in Telegram's menu, in this order.
-COMMANDS = (
-    ("start", N_("Start and show the menu")),
-    ("vragen", N_("Questions about wijkplatforms")),
-    ("contact", N_("Find your gebiedsverbinder")),
-    ("mijnwijk", N_("Your wijk")),
-    ("idee", N_("Send an idea or signal")),
-    ("mijn", N_("What you sent, and answers")),
-    ("inspraak", N_("Have your say (coming soon)")),
-    ("taal", N_("Nederlands / English")),
-    ("annuleer", N_("Stop what you are doing")),
-    ("help", N_("Help: what can I ask?")),
-)
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
-def commands(language: str) -> list[tuple[str, str]]:
-    """(command, description) in ``language``, for the platform's command menu."""
+def commands(table: RouteTable, language: str, *, staff: bool = False) -> list[tuple[str, str]]:
+    """(command, description) in ``language``, for /help and the platform's command menu."""
     with use_language(language):
-        return [(name, _(description)) for name, description in COMMANDS]
+        return [(c.name_in("nl"), _(c.description)) for c in table.commands()
+                if c.description and (staff or not c.staff)]
 
 
 def start(ctx: Context) -> list[Reply]:
@@ -47,7 +36,7 @@ def main_menu(ctx: Context) -> list[Reply]:
 def help_text(ctx: Context) -> list[Reply]:
     lines = [_("Type your question in your own words, for example: “How much subsidy does a wijkplatform "
                "get?” or “Who is the gebiedsverbinder for Schalkwijk?”."), "", _("Commands:")]
-    lines += [f"/{name} – {_(description)}" for name, description in COMMANDS]
+    lines += [f"/{name} – {description}" for name, description in commands(ctx.services.routes, ctx.language)]
     return [Reply("\n".join(lines), main_menu_buttons())]
 
 
@@ -78,10 +67,6 @@ def unknown_command(ctx: Context, command: str) -> list[Reply]:
     return [Reply(text, main_menu_buttons())]
 
 
-def unknown_choice(ctx: Context) -> list[Reply]:
-    return [Reply(_("That button no longer works. Choose again below."), main_menu_buttons())]
-
-
 def unsupported(ctx: Context) -> Reply:
     return Reply(_("I cannot read this kind of message. Please type your question in a few words, or choose "
                    "a button."))
@@ -106,8 +91,36 @@ def location(ctx: Context, latitude: float, longitude: float) -> list[Reply]:
     return [Reply(text, Reply.column(buttons))]
 
 
+async def start_command(ctx: Context) -> list[Reply]:
+    """/start, also with a deep link's payload (t.me/<bot>?start=<payload>)."""
+    await ctx.clear_state()
+    payload = ctx.incoming.text.strip()
+    link = ctx.services.routes.deep_link(payload) if payload else None
+    if link is not None:
+        return await call(link.handler, ctx, payload)
+    return start(ctx)
+
+
 async def cancel(ctx: Context) -> list[Reply]:
     if ctx.state is None:
         return [Reply(_("There is nothing to stop. What would you like to do?"), main_menu_buttons())]
     await ctx.clear_state()
     return [Reply(_("Stopped. What would you like to do?"), main_menu_buttons())]
+
+
+ROUTES = Routes(
+    "menu",
+    commands=(
+        Command("start", "start", start_command, N_("Start and show the menu"), position=0),
+        Command("taal", "language", choose_language, N_("Nederlands / English"), aliases=("lang",), position=70),
+        Command("annuleer", "cancel", cancel, N_("Stop what you are doing"), aliases=("stop",), position=80),
+        Command("help", "help", help_text, N_("Help: what can I ask?"), aliases=("hulp",), position=90),
+        Command("menu", "menu", main_menu, position=99),
+        Command("inspraak", "consultation", coming_soon_inspraak, N_("Have your say (coming soon)"), position=60),
+    ),
+    buttons=(
+        ButtonRoute("menu", lambda ctx, m: main_menu(ctx), exact=True),
+        ButtonRoute("m:inspraak", lambda ctx, m: coming_soon_inspraak(ctx), exact=True),
+        ButtonRoute("lang", lambda ctx, m: set_language(ctx, m[0]), r"[a-z]{2}"),
+    ),
+)

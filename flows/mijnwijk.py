@@ -10,18 +10,23 @@ Dialogue:
 
 from __future__ import annotations
 
+import re
+
 from flows.common import (
+    NOT_A_PLACE,
     contact_card,
     location_outside_haarlem,
     menu_button,
     outside_haarlem,
     stadsdeel_buttons,
+    unknown_choice,
     with_hint,
 )
 from flows.context import Context
+from flows.dispatch import CODE, ButtonRoute, Command, Routes, Step
 from flows.places import where_from_text
 from flows.types import Button, Reply
-from locales import _
+from locales import N_, _
 
 FLOW = "mijnwijk"
 ASK_WIJK = "ask_wijk"
@@ -106,3 +111,32 @@ async def on_location(ctx: Context, latitude: float, longitude: float) -> list[R
     if wijk is None:
         return await ask(ctx, location_outside_haarlem())
     return await save(ctx, wijk.code)
+
+
+async def _on_button(ctx: Context, match: re.Match[str]) -> list[Reply]:
+    """``w:sd:<stadsdeel>``, ``w:set:<wijk>``, ``w:change``, ``w:forget``."""
+    what, code = match["what"], match["code"]
+    if what == "sd" and code:
+        return await choose_stadsdeel(ctx, code)
+    if what == "set" and code:
+        return await save(ctx, code)
+    if what == "change" and not code:
+        return await ask(ctx)
+    if what == "forget" and not code:
+        return await forget(ctx)
+    return unknown_choice()
+
+
+ROUTES = Routes(
+    FLOW,
+    commands=(
+        Command("mijnwijk", "mywijk", show, N_("Your wijk"), aliases=("wijk",),
+                position=30),
+    ),
+    buttons=(
+        ButtonRoute("m:wijk", lambda ctx, m: show(ctx), exact=True),
+        ButtonRoute("w", _on_button, rf"(?P<what>sd|set|change|forget)(?::(?P<code>{CODE}))?"),
+    ),
+    steps={ASK_WIJK: Step(on_text, ask, NOT_A_PLACE,
+                          on_location=lambda ctx: on_location(ctx, ctx.incoming.latitude, ctx.incoming.longitude))},
+)

@@ -5,10 +5,12 @@ Only the resident who sent a submission sees it here: every action checks the ow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from flows.common import main_menu_buttons, menu_button, with_hint
+from flows.common import NOT_UNDERSTOOD, main_menu_buttons, menu_button, with_hint
 from flows.context import Context
+from flows.dispatch import ID, ButtonRoute, Command, Routes, Step
 from flows.submission_view import STAFF_LANGUAGE, history_line, kind_label, staff_card, status_label
 from flows.types import Button, Reply
 from locales import N_, _, use_language
@@ -150,3 +152,27 @@ def _not_found() -> list[Reply]:
 
 def _shorten(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+async def _on_button(ctx: Context, match: re.Match[str]) -> list[Reply]:
+    """``my:<id>``, ``my:<id>:info``, ``my:<id>:withdraw[:yes]``."""
+    submission_id = int(match["id"])
+    if match["what"] == "info":
+        return await ask_info(ctx, submission_id)
+    if match["what"] == "withdraw":
+        return await withdraw(ctx, submission_id, confirmed=match["yes"] is not None)
+    return await show(ctx, submission_id)
+
+
+ROUTES = Routes(
+    FLOW,
+    commands=(
+        Command("mijn", "mine", overview, N_("What you sent, and answers"), aliases=("meldingen",),
+                position=50),
+    ),
+    buttons=(
+        ButtonRoute("my", _on_button, rf"(?P<id>{ID})(?::(?P<what>info|withdraw)(?P<yes>:yes)?)?"),
+        ButtonRoute("myp", lambda ctx, m: overview(ctx, int(m[0])), r"[0-9]{1,6}"),
+    ),
+    steps={ADD_INFO: Step(on_text, prompt, NOT_UNDERSTOOD)},
+)

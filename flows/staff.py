@@ -6,11 +6,12 @@ be linked staff of the stadsdeel that handles the submission. Button data proves
 
 from __future__ import annotations
 
-from flows.common import main_menu_buttons, with_hint
+from flows.common import NOT_UNDERSTOOD, main_menu_buttons, with_hint
 from flows.context import Context
+from flows.dispatch import ID, ButtonRoute, Command, DeepLink, Routes, Step
 from flows.submission_view import STATUS_CODES, kind_label, place, staff_card, status_label
 from flows.types import Button, Reply
-from locales import _, use_language
+from locales import N_, _, use_language
 from storage import StaffMember, Submission
 
 FLOW = "staff"
@@ -148,3 +149,19 @@ async def open_list(ctx: Context, page: int = 0) -> list[Reply]:
     if page > 0:
         buttons.append(Button(_("Back"), f"op:{page - 1}"))
     return [Reply("\n".join(lines), Reply.column(buttons))]
+
+
+ROUTES = Routes(
+    FLOW,
+    commands=(
+        Command("open", "open", open_list, N_("Open submissions of your stadsdeel"), staff=True,
+                position=95),
+    ),
+    buttons=(
+        ButtonRoute("st", lambda ctx, m: on_choice(ctx, ctx.incoming.text), rf"{ID}:[a-z]{{1,12}}"),
+        ButtonRoute("op", lambda ctx, m: open_list(ctx, int(m[0])), r"[0-9]{1,6}"),
+    ),
+    steps={REPLY_TEXT: Step(on_text, prompt, NOT_UNDERSTOOD)},
+    # a one-time staff invite (for now any payload: the link answers that an unknown code is not valid)
+    deep_links=(DeepLink(r"[A-Za-z0-9_-]{1,64}", link),),
+)

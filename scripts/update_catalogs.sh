@@ -3,7 +3,7 @@
 # Then translate every empty msgstr (tests/test_i18n.py fails while one is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pybabel extract -F pyproject.toml -k N_ --no-location --sort-output --project=wijkwijzer \
-  -o locales/wijkwijzer.pot bot flows content locales
-pybabel update -i locales/wijkwijzer.pot -d locales -D wijkwijzer --no-fuzzy-matching \
-  --omit-header --ignore-obsolete
+"${PYBABEL:-.venv/bin/pybabel}" extract -F pyproject.toml -k N_ --no-location --sort-output --project=wijkwijzer \
+  --no-wrap --omit-header -o locales/wijkwijzer.pot bot flows content locales
+"${PYBABEL:-.venv/bin/pybabel}" update -i locales/wijkwijzer.pot -d locales -D wijkwijzer --no-fuzzy-matching \
+  --omit-header --ignore-obsolete --no-wrap
