@@ -41,10 +41,30 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _role_and_stadsdeel(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--role", choices=ROLES, required=True)
-    parser.add_argument("--stadsdeel", required=True, help="name or id, e.g. Noord")
+    parser.add_argument("--role", choices=ROLES, required=True,
+                        help="gebiedsverbinder (one stadsdeel) or staff (communications/policy, city-wide)")
+    parser.add_argument("--stadsdeel", help="name or id, e.g. Noord; required for a gebiedsverbinder")
     parser.add_argument("--name")
     parser.add_argument("--email")
+
+
+def role_stadsdeel(args: argparse.Namespace, content: Content) -> str | None:
+    """The stadsdeel a role needs: one for a gebiedsverbinder, none for city-wide staff."""
+    if args.role == "gebiedsverbinder":
+        if not args.stadsdeel:
+            raise ConfigError("--stadsdeel", "is required for a gebiedsverbinder")
+        return stadsdeel_id(content, args.stadsdeel)
+    if args.stadsdeel:
+        raise ConfigError("--stadsdeel", "is not used for role staff: staff work city-wide")
+    return None
+
+
+def area_name(content: Content, stadsdeel: str | None) -> str:
+    return content.stadsdelen[stadsdeel].name if stadsdeel else "city-wide"
+
+
+def role_text(content: Content, role: str, stadsdeel: str | None) -> str:
+    return f"{role} of {content.stadsdelen[stadsdeel].name}" if stadsdeel else f"{role} (city-wide)"
 
 
 def stadsdeel_id(content: Content, name: str) -> str:
@@ -68,15 +88,14 @@ async def run(args: argparse.Namespace, settings: Settings, content: Content) ->
 async def _staff(args: argparse.Namespace, settings: Settings, db: Database, content: Content) -> int:
     repo = StaffRepository(db)
     if args.staff_command == "add":
-        member = await repo.add(args.telegram_id, args.role, stadsdeel_id(content, args.stadsdeel), args.name,
-                                args.email)
-        print(f"Added {member.user_id} as {member.role} of {content.stadsdelen[member.stadsdeel].name}.")
+        member = await repo.add(args.telegram_id, args.role, role_stadsdeel(args, content), args.name, args.email)
+        print(f"Added {member.user_id} as {role_text(content, member.role, member.stadsdeel)}.")
     elif args.staff_command == "list":
         members = await repo.all()
         if not members:
             print("No staff accounts yet.")
         for m in members:
-            print(f"{m.user_id:>12}  {m.role:16} {content.stadsdelen[m.stadsdeel].name:11} {m.name or '-'}  "
+            print(f"{m.user_id:>12}  {m.role:16} {area_name(content, m.stadsdeel):11} {m.name or '-'}  "
                   f"{m.email or '-'}")
     elif args.staff_command == "remove":
         if not await repo.remove(args.telegram_id):
@@ -84,14 +103,14 @@ async def _staff(args: argparse.Namespace, settings: Settings, db: Database, con
             return 1
         print(f"Removed {args.telegram_id}.")
     else:
-        stadsdeel = stadsdeel_id(content, args.stadsdeel)
+        stadsdeel = role_stadsdeel(args, content)
         if args.hours <= 0:
             raise ConfigError("--hours", "must be a positive number of hours")
         bot = args.bot or os.environ.get("TELEGRAM_BOT_USERNAME") or await _bot_username(settings)
         code = await repo.invite(args.role, stadsdeel, valid_for=dt.timedelta(hours=args.hours), name=args.name,
                                  email=args.email)
         print(f"https://t.me/{bot.lstrip('@')}?start={code}")
-        print(f"Valid for {args.hours} hours, once, for a {args.role} of {content.stadsdelen[stadsdeel].name}.",
+        print(f"Valid for {args.hours} hours, once, for {role_text(content, args.role, stadsdeel)}.",
               file=sys.stderr)
     return 0
 

@@ -27,6 +27,7 @@ from locales import _, language_from_telegram, use_language
 from storage import (
     ConversationRepository,
     Database,
+    FollowingRepository,
     OutboxRepository,
     QuestionLog,
     ResidentRepository,
@@ -62,6 +63,7 @@ class Assistant:
             submissions=SubmissionRepository(db),
             outbox=OutboxRepository(db),
             routes=route_table(),
+            followings=FollowingRepository(db),
         )
         if notify is not None:
             services.notify = notify
@@ -70,6 +72,8 @@ class Assistant:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one input of one resident."""
         resident = await self.services.residents.get(incoming.user_id)
+        if resident is not None and resident.inactive_at is not None:
+            await self.services.residents.mark_active(incoming.user_id)  # they write again: deliver again
         language = (resident.language if resident and resident.language
                     else language_from_telegram(incoming.language_code))
         state = await self.services.conversations.get(incoming.user_id)

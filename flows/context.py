@@ -13,6 +13,7 @@ from flows.types import Incoming
 from storage import (
     ConversationRepository,
     ConversationState,
+    FollowingRepository,
     OutboxRepository,
     QuestionLog,
     Resident,
@@ -34,6 +35,7 @@ class Services:
     submissions: SubmissionRepository
     outbox: OutboxRepository
     routes: RouteTable
+    followings: FollowingRepository
     # Called after messages were queued in the outbox, so a channel can deliver them at once.
     notify: Callable[[], None] = field(default=lambda: None)
 

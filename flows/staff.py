@@ -29,6 +29,9 @@ async def link(ctx: Context, code: str) -> list[Reply]:
             "expired": _("This link has expired. Ask for a new one."),
         }.get(result.problem, _("This link is not valid."))
         return [Reply(reason, main_menu_buttons())]
+    if result.member.stadsdeel is None:
+        return [Reply(_("Welcome. You are now linked as city-wide staff of the municipality. /inspraakbeheer "
+                        "manages consultation windows."))]
     stadsdeel = ctx.services.content.stadsdelen[result.member.stadsdeel].name
     return [Reply(_("Welcome. You are now linked as gebiedsverbinder of stadsdeel {stadsdeel}. New ideas, signals "
                     "and questions for {stadsdeel} will reach you here. /open lists the open ones.").format(
@@ -134,6 +137,8 @@ async def open_list(ctx: Context, page: int = 0) -> list[Reply]:
     member = await ctx.services.staff.get(ctx.user_id)
     if member is None:
         return [Reply(_("This command is only for staff of the municipality."), main_menu_buttons())]
+    if member.stadsdeel is None:
+        return [Reply(_("This command is for gebiedsverbinders: it lists what is open in their stadsdeel."))]
     submissions, total = await ctx.services.submissions.open_for(member.stadsdeel, PER_PAGE, page * PER_PAGE)
     stadsdeel = ctx.services.content.stadsdelen[member.stadsdeel].name
     if total == 0:

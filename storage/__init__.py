@@ -2,6 +2,7 @@
 
 from storage.conversations import ConversationRepository, ConversationState
 from storage.db import Database
+from storage.followings import Following, FollowingRepository
 from storage.outbox import OutboxMessage, OutboxRepository
 from storage.questions import QuestionGap, QuestionLog
 from storage.residents import Resident, ResidentRepository
@@ -10,6 +11,8 @@ from storage.submissions import Event, NewSubmission, Submission, SubmissionRepo
 
 __all__ = [
     "Event",
+    "Following",
+    "FollowingRepository",
     "NewSubmission",
     "OutboxMessage",
     "OutboxRepository",

@@ -151,8 +151,117 @@ m003_submission_buurt = (
     "ALTER TABLE submissions ADD COLUMN buurt TEXT",
 )
 
+m004_inspraak_following = (
+    # Staff get a second role: 'staff' (communications, policy) works city-wide and has no stadsdeel;
+    # a 'gebiedsverbinder' belongs to exactly one. SQLite cannot change a CHECK, so the table is rebuilt.
+    """
+    CREATE TABLE staff_new (
+        user_id     INTEGER PRIMARY KEY,
+        role        TEXT NOT NULL CHECK (role IN ('gebiedsverbinder', 'staff')),
+        stadsdeel   TEXT,
+        name        TEXT,
+        email       TEXT,
+        added_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        CHECK ((role = 'gebiedsverbinder') = (stadsdeel IS NOT NULL))
+    )
+    """,
+    "INSERT INTO staff_new SELECT user_id, role, stadsdeel, name, email, added_at FROM staff",
+    "DROP TABLE staff",
+    "ALTER TABLE staff_new RENAME TO staff",
+    """
+    CREATE TABLE staff_invites_new (
+        code_hash   TEXT PRIMARY KEY,
+        role        TEXT NOT NULL,
+        stadsdeel   TEXT,
+        name        TEXT,
+        email       TEXT,
+        created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        expires_at  TEXT NOT NULL,
+        used_at     TEXT,
+        used_by     INTEGER
+    )
+    """,
+    "INSERT INTO staff_invites_new SELECT * FROM staff_invites",
+    "DROP TABLE staff_invites",
+    "ALTER TABLE staff_invites_new RENAME TO staff_invites",
+    # A resident who blocked the bot (Telegram answered 403) is skipped until they write again;
+    # follow_asked_at: the one-time question "do you want messages about your wijk?" was asked.
+    "ALTER TABLE residents ADD COLUMN inactive_at TEXT",
+    "ALTER TABLE residents ADD COLUMN follow_asked_at TEXT",
+    # What a resident chose to hear about: a wijk (code from wijken.yaml) or a theme (themes.yaml).
+    # Opt-in only: a row exists only after the resident said yes.
+    """
+    CREATE TABLE followings (
+        user_id     INTEGER NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('wijk', 'theme')),
+        code        TEXT NOT NULL,
+        created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (user_id, kind, code)
+    )
+    """,
+    "CREATE INDEX followings_code ON followings (kind, code, user_id)",
+    # Consultation windows (inspraak). Times are UTC; people see Europe/Amsterdam. reminders: seconds
+    # before closing, comma-separated. dates_changed_at: when opens/closes were last set (creation or
+    # edit); a reminder whose moment lies before it is never sent. version goes up with every date edit.
+    """
+    CREATE TABLE inspraak_windows (
+        id               INTEGER PRIMARY KEY,
+        title_nl         TEXT NOT NULL,
+        title_en         TEXT,
+        summary          TEXT,
+        url              TEXT,
+        opens_at         TEXT NOT NULL,
+        closes_at        TEXT NOT NULL,
+        reminders        TEXT NOT NULL DEFAULT '604800,86400',
+        cancelled_at     TEXT,
+        created_by       INTEGER,
+        created_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        updated_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        dates_changed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        version          INTEGER NOT NULL DEFAULT 1,
+        CHECK (closes_at > opens_at)
+    )
+    """,
+    # A window's scope: no rows means city-wide; otherwise the listed stadsdelen and wijken.
+    """
+    CREATE TABLE inspraak_scope (
+        window_id   INTEGER NOT NULL REFERENCES inspraak_windows (id),
+        kind        TEXT NOT NULL CHECK (kind IN ('stadsdeel', 'wijk')),
+        code        TEXT NOT NULL,
+        PRIMARY KEY (window_id, kind, code)
+    )
+    """,
+    # Each duty of a window (opening notice, each reminder, each correction, the cancellation) is
+    # carried out once: its notices and outbox rows are written in the same transaction as this row.
+    # outcome 'skipped': it fell due while the assistant was down and was no longer meaningful.
+    """
+    CREATE TABLE inspraak_duties (
+        window_id   INTEGER NOT NULL REFERENCES inspraak_windows (id),
+        duty        TEXT NOT NULL,
+        due_at      TEXT NOT NULL,
+        done_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        outcome     TEXT NOT NULL CHECK (outcome IN ('sent', 'skipped')),
+        recipients  INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (window_id, duty)
+    )
+    """,
+    # Who was told what about which window: at most once per resident, window and kind (the
+    # database refuses a second row). version: the window's dates the resident was told.
+    """
+    CREATE TABLE inspraak_notices (
+        window_id   INTEGER NOT NULL REFERENCES inspraak_windows (id),
+        user_id     INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (window_id, user_id, kind)
+    )
+    """,
+)
+
 MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m001_initial", m001_initial),
     ("m002_submissions", m002_submissions),
     ("m003_submission_buurt", m003_submission_buurt),
+    ("m004_inspraak_following", m004_inspraak_following),
 ]

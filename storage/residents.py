@@ -1,4 +1,4 @@
-"""Residents: language preference and saved wijk."""
+"""Residents: language preference, saved wijk, and whether Telegram still delivers to them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from storage.cache import LruCache
 from storage.db import Database
+from storage.timestamps import to_text, utc_now
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,8 @@ class Resident:
     user_id: int
     language: str | None
     wijk_code: str | None
+    inactive_at: str | None = None  # Telegram said the resident blocked the bot (403)
+    follow_asked_at: str | None = None  # asked once whether they want messages about their wijk
 
 
 class ResidentRepository:
@@ -25,9 +28,10 @@ class ResidentRepository:
         if not LruCache.missing(cached):
             return cached  # type: ignore[return-value]
         row = await self._db.fetchone(
-            "SELECT user_id, language, wijk_code FROM residents WHERE user_id = ?", (user_id,)
-        )
-        resident = None if row is None else Resident(row["user_id"], row["language"], row["wijk_code"])
+            "SELECT user_id, language, wijk_code, inactive_at, follow_asked_at FROM residents WHERE user_id = ?",
+            (user_id,))
+        resident = None if row is None else Resident(row["user_id"], row["language"], row["wijk_code"],
+                                                     row["inactive_at"], row["follow_asked_at"])
         self._cache.put(user_id, resident)
         return resident
 
@@ -37,8 +41,21 @@ class ResidentRepository:
     async def set_wijk(self, user_id: int, wijk_code: str | None) -> None:
         await self._upsert(user_id, "wijk_code", wijk_code)
 
+    async def mark_follow_asked(self, user_id: int) -> None:
+        await self._upsert(user_id, "follow_asked_at", to_text(utc_now()))
+
+    async def mark_inactive(self, user_id: int) -> None:
+        """Telegram refuses messages to this person (they blocked the bot): skip them from now on."""
+        await self._upsert(user_id, "inactive_at", to_text(utc_now()))
+
+    async def mark_active(self, user_id: int) -> None:
+        """They wrote again: deliver to them again."""
+        await self._db.execute_write("UPDATE residents SET inactive_at = NULL WHERE user_id = ? AND inactive_at"
+                                     " IS NOT NULL", (user_id,))
+        self._cache.discard(user_id)
+
     async def _upsert(self, user_id: int, column: str, value: str | None) -> None:
-        if column not in ("language", "wijk_code"):  # a fixed column name, never resident input
+        if column not in ("language", "wijk_code", "inactive_at", "follow_asked_at"):  # never resident input
             raise ValueError(f"not a resident column: {column}")
         await self._db.execute_write(
             f"INSERT INTO residents (user_id, {column}) VALUES (?, ?)"

@@ -12,16 +12,20 @@ import aiosqlite
 from storage.db import Database
 from storage.timestamps import to_text, utc_now
 
-ROLES = ("gebiedsverbinder",)
+ROLES = ("gebiedsverbinder", "staff")  # staff: communications and policy, city-wide, no stadsdeel
 
 
 @dataclass(frozen=True)
 class StaffMember:
     user_id: int
     role: str
-    stadsdeel: str
+    stadsdeel: str | None  # None for city-wide staff
     name: str | None
     email: str | None
+
+    @property
+    def city_wide(self) -> bool:
+        return self.role == "staff"
 
 
 @dataclass(frozen=True)
@@ -38,10 +42,9 @@ class StaffRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add(self, user_id: int, role: str, stadsdeel: str, name: str | None = None,
+    async def add(self, user_id: int, role: str, stadsdeel: str | None, name: str | None = None,
                   email: str | None = None) -> StaffMember:
-        if role not in ROLES:
-            raise ValueError(f"unknown role {role!r}")
+        _check_role(role, stadsdeel)
         await self._db.execute_write(
             "INSERT INTO staff (user_id, role, stadsdeel, name, email) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (user_id) DO UPDATE SET role = excluded.role, stadsdeel = excluded.stadsdeel,"
@@ -69,11 +72,10 @@ class StaffRepository:
 
         return await self._db.write(run)
 
-    async def invite(self, role: str, stadsdeel: str, *, valid_for: dt.timedelta, name: str | None = None,
+    async def invite(self, role: str, stadsdeel: str | None, *, valid_for: dt.timedelta, name: str | None = None,
                      email: str | None = None) -> str:
         """Create a one-time invite; return its code (only its hash is stored)."""
-        if role not in ROLES:
-            raise ValueError(f"unknown role {role!r}")
+        _check_role(role, stadsdeel)
         code = secrets.token_urlsafe(18)  # 24 characters of A-Z a-z 0-9 - _, as Telegram deep links allow
         await self._db.execute_write(
             "INSERT INTO staff_invites (code_hash, role, stadsdeel, name, email, expires_at)"
@@ -106,6 +108,13 @@ class StaffRepository:
                                           invite["email"]), None)
 
         return await self._db.write(run)
+
+
+def _check_role(role: str, stadsdeel: str | None) -> None:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    if (role == "gebiedsverbinder") != (stadsdeel is not None):
+        raise ValueError("a gebiedsverbinder has one stadsdeel; city-wide staff have none")
 
 
 def _member(row: aiosqlite.Row) -> StaffMember:

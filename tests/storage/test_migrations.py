@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import storage.db as db_module
-from storage import ConversationRepository, ConversationState, Database, ResidentRepository
+from storage import ConversationRepository, ConversationState, Database, ResidentRepository, StaffRepository
 from storage.migrations import MIGRATIONS
 
 
@@ -17,7 +17,8 @@ async def test_blank_database_gets_every_migration(db_path: str) -> None:
     db = await Database.open(db_path)
     try:
         assert await db.applied_migrations() == [name for name, _ in MIGRATIONS]
-        assert await columns(db, "residents") == ["user_id", "language", "wijk_code", "created_at", "updated_at"]
+        assert await columns(db, "residents") == ["user_id", "language", "wijk_code", "created_at", "updated_at",
+                                                  "inactive_at", "follow_asked_at"]
         assert await columns(db, "conversations") == ["user_id", "flow", "step", "data", "updated_at"]
         assert "outcome" in await columns(db, "unanswered_questions")
         assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
@@ -69,3 +70,26 @@ async def test_language_check_constraint(db: Database) -> None:
 
     with pytest.raises(sqlite3.IntegrityError):
         await ResidentRepository(db).set_language(1, "de")
+
+
+async def test_m004_keeps_gebiedsverbinders_and_allows_city_wide_staff(db_path: str, monkeypatch) -> None:
+    before = [m for m in MIGRATIONS if m[0] < "m004"]
+    monkeypatch.setattr(db_module, "MIGRATIONS", before)
+    db = await Database.open(db_path)
+    await db.execute_write("INSERT INTO staff (user_id, role, stadsdeel, name) VALUES (7, 'gebiedsverbinder',"
+                           " 'noord', 'Karin')")
+    await db.close()
+    monkeypatch.setattr(db_module, "MIGRATIONS", MIGRATIONS)
+    db = await Database.open(db_path)
+    try:
+        staff = StaffRepository(db)
+        assert (await staff.get(7)).stadsdeel == "noord"
+        assert (await staff.add(8, "staff", None)).city_wide
+        with pytest.raises(ValueError):
+            await staff.add(9, "staff", "noord")
+        with pytest.raises(ValueError):
+            await staff.add(9, "gebiedsverbinder", None)
+        with pytest.raises(Exception, match="CHECK"):  # the database itself refuses it, too
+            await db.execute_write("INSERT INTO staff (user_id, role, stadsdeel) VALUES (10, 'staff', 'noord')")
+    finally:
+        await db.close()
