@@ -9,6 +9,7 @@ from __future__ import annotations
 from flows.common import NOT_UNDERSTOOD, main_menu_buttons, with_hint
 from flows.context import Context
 from flows.dispatch import ID, ButtonRoute, Command, DeepLink, Routes, Step
+from flows.permissions import may_handle, staff_member
 from flows.submission_view import STATUS_CODES, kind_label, place, staff_card, status_label
 from flows.types import Button, Reply
 from locales import N_, _, use_language
@@ -39,9 +40,9 @@ async def link(ctx: Context, code: str) -> list[Reply]:
 
 
 async def _authorised(ctx: Context, submission_id: int) -> tuple[StaffMember, Submission] | list[Reply]:
-    member = await ctx.services.staff.get(ctx.user_id)
+    member = await staff_member(ctx)
     submission = await ctx.services.submissions.get(submission_id)
-    if member is None or submission is None or member.stadsdeel != submission.handled_by:
+    if not may_handle(member, submission):
         return [Reply(_("Only the gebiedsverbinder of the stadsdeel concerned may do this."))]
     return member, submission
 
@@ -134,7 +135,7 @@ def _to_resident(ctx: Context, submission: Submission, what: str, text: str = ""
 
 async def open_list(ctx: Context, page: int = 0) -> list[Reply]:
     """/open: the open submissions of the gebiedsverbinder's stadsdeel, oldest first."""
-    member = await ctx.services.staff.get(ctx.user_id)
+    member = await staff_member(ctx)
     if member is None:
         return [Reply(_("This command is only for staff of the municipality."), main_menu_buttons())]
     if member.stadsdeel is None:

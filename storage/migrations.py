@@ -259,9 +259,23 @@ m004_inspraak_following = (
     """,
 )
 
+m005_outbox_channels = (
+    # The one outbox carries every kind of message: channel 'telegram' (chat_id) or 'email'
+    # (address); kind says what it is (reply, notification, notice, digest, broadcast) so pacing can
+    # put interactive messages first (higher priority first); broadcast_id ties a row to a broadcast.
+    "ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram' CHECK (channel IN ('telegram', 'email'))",
+    "ALTER TABLE outbox ADD COLUMN address TEXT",
+    "ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'notification'",
+    "ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE outbox ADD COLUMN broadcast_id INTEGER",
+    "DROP INDEX outbox_pending",
+    "CREATE INDEX outbox_pending ON outbox (channel, priority, id) WHERE sent_at IS NULL AND failed_at IS NULL",
+)
+
 MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m001_initial", m001_initial),
     ("m002_submissions", m002_submissions),
     ("m003_submission_buurt", m003_submission_buurt),
     ("m004_inspraak_following", m004_inspraak_following),
+    ("m005_outbox_channels", m005_outbox_channels),
 ]

@@ -24,10 +24,18 @@ class OutboxMessage:
 
 
 async def enqueue(conn: aiosqlite.Connection, chat_id: int, payload: dict[str, Any],
-                  submission_id: int | None = None) -> None:
-    """Queue a message inside the caller's transaction."""
-    await conn.execute("INSERT INTO outbox (chat_id, payload, submission_id) VALUES (?, ?, ?)",
-                       (chat_id, json.dumps(payload, ensure_ascii=False), submission_id))
+                  submission_id: int | None = None, *, kind: str = "notification", priority: int = 0) -> None:
+    """Queue a Telegram message inside the caller's transaction."""
+    await conn.execute("INSERT INTO outbox (chat_id, payload, submission_id, kind, priority) VALUES (?, ?, ?, ?, ?)",
+                       (chat_id, json.dumps(payload, ensure_ascii=False), submission_id, kind, priority))
+
+
+async def enqueue_many(conn: aiosqlite.Connection, rows: list[tuple[int, dict[str, Any]]], *, kind: str,
+                       priority: int = 0) -> None:
+    """Queue many Telegram messages at once (notices to followers) inside the caller's transaction."""
+    await conn.executemany(
+        "INSERT INTO outbox (chat_id, payload, kind, priority) VALUES (?, ?, ?, ?)",
+        [(chat_id, json.dumps(payload, ensure_ascii=False), kind, priority) for chat_id, payload in rows])
 
 
 class OutboxRepository:
@@ -37,14 +45,15 @@ class OutboxRepository:
     async def pending(self, limit: int = 50) -> list[OutboxMessage]:
         now = to_text(utc_now())
         rows = await self._db.fetchall(
-            "SELECT id, chat_id, payload, attempts FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
-            " AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY id LIMIT ?", (now, limit))
+            "SELECT id, chat_id, payload, attempts FROM outbox WHERE channel = 'telegram' AND sent_at IS NULL"
+            " AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY priority DESC, id LIMIT ?",
+            (now, limit))
         return [OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"]) for r in rows]
 
     async def for_chat(self, chat_id: int) -> list[OutboxMessage]:
         rows = await self._db.fetchall(
-            "SELECT id, chat_id, payload, attempts FROM outbox WHERE chat_id = ? AND sent_at IS NULL"
-            " AND failed_at IS NULL ORDER BY id", (chat_id,))
+            "SELECT id, chat_id, payload, attempts FROM outbox WHERE channel = 'telegram' AND chat_id = ?"
+            " AND sent_at IS NULL AND failed_at IS NULL ORDER BY id", (chat_id,))
         return [OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"]) for r in rows]
 
     async def mark_sent(self, message_id: int) -> None:
