@@ -106,16 +106,22 @@ async def _staff(args: argparse.Namespace, settings: Settings, db: Database, con
         stadsdeel = role_stadsdeel(args, content)
         if args.hours <= 0:
             raise ConfigError("--hours", "must be a positive number of hours")
-        bot = args.bot or os.environ.get("TELEGRAM_BOT_USERNAME") or await _bot_username(settings)
+        bot = await bot_username(args.bot, settings)
         code = await repo.invite(args.role, stadsdeel, valid_for=dt.timedelta(hours=args.hours), name=args.name,
                                  email=args.email)
-        print(f"https://t.me/{bot.lstrip('@')}?start={code}")
+        print(f"https://t.me/{bot}?start={code}")
         print(f"Valid for {args.hours} hours, once, for {role_text(content, args.role, stadsdeel)}.",
               file=sys.stderr)
     return 0
 
 
-async def _bot_username(settings: Settings) -> str:
+async def bot_username(given: str | None, settings: Settings) -> str:
+    """The bot's username for t.me links: given, TELEGRAM_BOT_USERNAME, or asked from Telegram."""
+    name = given or os.environ.get("TELEGRAM_BOT_USERNAME") or await _ask_bot_username(settings)
+    return name.lstrip("@")
+
+
+async def _ask_bot_username(settings: Settings) -> str:
     if not settings.token:
         raise ConfigError("TELEGRAM_BOT_TOKEN", "is not set: needed to look up the bot's username (or use --bot)")
     try:

@@ -18,6 +18,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.duties import build_scheduler
 from bot.outbox import OutboxDispatcher
 from bot.telegram_adapter import incoming_from_update, send_replies
 from bot.update_order import PerResidentOrder
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 ASSISTANT = "assistant"
 DATABASE = "database"
 OUTBOX = "outbox"
+SCHEDULER = "scheduler"
 RATE_LIMIT_RETRIES = 3
 
 
@@ -62,8 +64,11 @@ def build_application(
         app.bot_data[DATABASE] = db
         dispatcher = OutboxDispatcher(app.bot, OutboxRepository(db))
         app.bot_data[OUTBOX] = dispatcher
-        app.bot_data[ASSISTANT] = Assistant.create(db, content, notify=dispatcher.kick)
+        assistant = app.bot_data[ASSISTANT] = Assistant.create(db, content, notify=dispatcher.kick)
+        scheduler = app.bot_data[SCHEDULER] = build_scheduler(db, content, settings, notify=dispatcher.kick)
+        assistant.services.schedule_changed = scheduler.changed
         await register_commands(app)
+        await scheduler.start()  # also carries out what fell due while the assistant was down
         if settings.outbox_paused:
             log.warning("WIJKWIJZER_OUTBOX_PAUSED is set: notifications are queued but not sent")
         else:
@@ -71,6 +76,9 @@ def build_application(
 
     async def post_stop(app: Application) -> None:
         # Before the bot's HTTP client shuts down, so no delivery is cut off halfway.
+        scheduler = app.bot_data.pop(SCHEDULER, None)
+        if scheduler is not None:
+            await scheduler.stop()
         dispatcher = app.bot_data.pop(OUTBOX, None)
         if dispatcher is not None:
             await dispatcher.stop()

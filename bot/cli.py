@@ -7,6 +7,8 @@
   wijkwijzer faq-gaps         questions the assistant could not answer, most frequent first
   wijkwijzer staff ...        add, list, remove or invite gebiedsverbinders
   wijkwijzer export           submissions with their history, as CSV or JSON
+  wijkwijzer inspraak ...     add, list, edit or cancel consultation windows
+  wijkwijzer link --wijk N    the t.me link (and QR code) for a poster in a wijk
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sys
 
 from dotenv import load_dotenv
 
-from bot import admin
+from bot import admin, inspraak_cli
 from bot.config import ConfigError, Settings
 from content import Content, ContentError, load_content
 from storage import Database, QuestionLog
@@ -37,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     gaps = sub.add_parser("faq-gaps", help="list unanswered questions, most frequent first")
     gaps.add_argument("--limit", type=int, default=50)
     admin.add_parsers(sub)
+    inspraak_cli.add_parsers(sub)
     args = parser.parse_args(argv)
 
     load_dotenv(".env", override=False)
@@ -50,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         content = load_content(settings.content_dir)
         if command in ("staff", "export"):
             return asyncio.run(admin.run(args, settings, content))
+        if command in ("inspraak", "link"):
+            return asyncio.run(inspraak_cli.run(args, settings, content))
         if command == "check-content":
             print(f"Content is valid: {len(content.topics)} topics, {len(content.stadsdelen)} stadsdelen, "
                   f"{len(content.wijken)} wijken, {len(content.postcodes)} postcodes.")
@@ -58,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot.shell import run_shell
 
             asyncio.run(run_shell(settings.db_path, content, language=getattr(args, "lang", "nl"),
-                                  stdin=sys.stdin, stdout=sys.stdout, user_id=getattr(args, "user", 0)))
+                                  stdin=sys.stdin, stdout=sys.stdout, user_id=getattr(args, "user", 0),
+                                  settings=settings))
             return 0
         return _run(settings, content)
     except ConfigError as exc:

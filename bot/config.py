@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from scheduling.quiet import QuietHours
+
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "wijkwijzer.sqlite3"
+DEFAULT_QUIET_HOURS = "21:00-08:00"
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 
@@ -29,6 +32,7 @@ class Settings:
     db_path: str
     content_dir: str | None
     outbox_paused: bool = False
+    quiet_hours: QuietHours | None = QuietHours.parse(DEFAULT_QUIET_HOURS)
 
     @property
     def base_file_url(self) -> str:
@@ -64,4 +68,11 @@ class Settings:
         paused = env.get("WIJKWIJZER_OUTBOX_PAUSED", "").strip().lower()
         if paused not in ("", "0", "1", "false", "true", "no", "yes"):
             raise ConfigError("WIJKWIJZER_OUTBOX_PAUSED", f"must be 1 or 0 (true/false), not {paused!r}")
-        return cls(token, base_url, db_path, content_dir, outbox_paused=paused in ("1", "true", "yes"))
+        quiet_text = env.get("WIJKWIJZER_QUIET_HOURS", "").strip() or DEFAULT_QUIET_HOURS
+        try:
+            quiet = QuietHours.parse(quiet_text)
+        except ValueError as exc:
+            raise ConfigError("WIJKWIJZER_QUIET_HOURS", f"is malformed ({exc}): use for example 21:00-08:00, "
+                              "or off") from exc
+        return cls(token, base_url, db_path, content_dir, outbox_paused=paused in ("1", "true", "yes"),
+                   quiet_hours=quiet)

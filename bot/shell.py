@@ -6,7 +6,7 @@ end, prints the replies and exits.
 
 ``--user ID`` talks as that user, so a second terminal can be a gebiedsverbinder
 (after ``wijkwijzer staff add ID ...``). Messages queued for this user (a new idea
-for staff, an answer for a resident) are shown after each turn.
+for staff, an answer for a resident, a notice about inspraak that fell due) are shown after each turn.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
+from bot.config import Settings
+from bot.duties import build_scheduler
 from content.model import Content
 from flows import Assistant, Incoming, InputKind, Reply
 from flows.types import Button
@@ -58,16 +60,20 @@ async def _show_queued(outbox: OutboxRepository, user_id: int, out: TextIO) -> l
 
 
 async def run_shell(db_path: str, content: Content, *, language: str, stdin: TextIO, stdout: TextIO,
-                    user_id: int = SHELL_USER_ID) -> None:
+                    user_id: int = SHELL_USER_ID, settings: Settings | None = None) -> None:
     db = await Database.open(db_path)
     try:
         assistant = Assistant.create(db, content)
+        # Scheduled notices are carried out after every turn, so the whole loop works without Telegram.
+        scheduler = build_scheduler(db, content, settings or Settings.from_env())
+        await scheduler.run_pending()
         interactive = stdin.isatty()
         buttons: list[Button] = []
         if interactive:
             stdout.write("Wijkwijzer (terminal). Type a question; choose a button by its number; "
                          "Ctrl-D to stop.\n")
             buttons = render(await assistant.handle(Incoming.message(user_id, "/start", language)), stdout)
+            await scheduler.run_pending()
             buttons = await _show_queued(assistant.services.outbox, user_id, stdout) or buttons
         while True:
             if interactive:
@@ -83,6 +89,7 @@ async def run_shell(db_path: str, content: Content, *, language: str, stdin: Tex
                 stdout.write(f"\n> {line}\n")
             replies = await assistant.handle(parse_line(line, buttons, user_id, language))
             buttons = render(replies, stdout) or buttons
+            await scheduler.run_pending()
             buttons = await _show_queued(assistant.services.outbox, user_id, stdout) or buttons
     finally:
         await db.close()

@@ -64,6 +64,19 @@ class Geography:
 
     # ------------------------------------------------------------ names
 
+    def named(self, name: str) -> tuple[str, str | None] | None:
+        """(stadsdeel id, wijk code or None) of an exact name or alias, ignoring case, accents and spaces.
+
+        For operators' commands: no guessing of typos or shortened names. A buurt name gives its wijk.
+        """
+        hit = self._compact.get(fold(name).replace(" ", ""))
+        if hit is None:
+            hit = next(((sd.id, None, None) for sd in self.stadsdelen.values() if fold(sd.id) == fold(name)), None)
+        if hit is None:
+            hit = next(((w.stadsdeel_id, w.code, None) for w in self.wijken.values() if fold(w.code) == fold(name)),
+                       None)
+        return (hit[0], hit[1]) if hit else None
+
     def find_places(self, text: str) -> list[Place]:
         """Places named in ``text``, longest names first, not overlapping."""
         tokens = fold_tokens(text)

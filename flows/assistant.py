@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from content.geography import Geography
 from content.model import Content
-from flows import contact, faq, intake, menu, mijnwijk, mine, staff
+from flows import contact, faq, follow, inspraak, inspraakbeheer, intake, menu, mijnwijk, mine, staff
 from flows.common import unknown_choice
 from flows.context import Context, Services
 from flows.dispatch import RouteTable, Step, call
@@ -34,10 +34,11 @@ from storage import (
     StaffRepository,
     SubmissionRepository,
 )
+from storage.inspraak import InspraakRepository
 
 # Every flow module declares its commands, buttons and steps; the table joins them and refuses
 # two flows that claim the same thing.
-FLOWS = (menu, faq, contact, mijnwijk, intake, mine, staff)
+FLOWS = (menu, faq, contact, mijnwijk, follow, inspraak, intake, mine, staff, inspraakbeheer)
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class Assistant:
             outbox=OutboxRepository(db),
             routes=route_table(),
             followings=FollowingRepository(db),
+            inspraak=InspraakRepository(db),
         )
         if notify is not None:
             services.notify = notify

@@ -21,6 +21,7 @@ from storage import (
     StaffRepository,
     SubmissionRepository,
 )
+from storage.inspraak import InspraakRepository
 
 
 @dataclass
@@ -36,8 +37,11 @@ class Services:
     outbox: OutboxRepository
     routes: RouteTable
     followings: FollowingRepository
+    inspraak: InspraakRepository
     # Called after messages were queued in the outbox, so a channel can deliver them at once.
     notify: Callable[[], None] = field(default=lambda: None)
+    # Called after something that changes a schedule was saved (a window, a digest setting).
+    schedule_changed: Callable[[], None] = field(default=lambda: None)
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.common import contact_card, location_outside_haarlem, main_menu_buttons, menu_button, topic_button
+from flows.common import contact_card, location_outside_haarlem, main_menu_buttons, menu_button
 from flows.context import Context
 from flows.dispatch import ButtonRoute, Command, Routes, RouteTable, call
 from flows.types import Button, Reply
@@ -52,13 +52,6 @@ async def set_language(ctx: Context, language: str) -> list[Reply]:
     ctx.language = language
     with use_language(language):
         return [Reply(_("I will now talk to you in English."), main_menu_buttons())]
-
-
-def coming_soon_inspraak(ctx: Context) -> list[Reply]:
-    text = _("Reminders for consultations (inspraak) in your wijk are coming soon. What I can already tell "
-             "you is how the municipality involves residents.")
-    buttons = [topic_button(ctx, "inspraak"), topic_button(ctx, "participatie"), menu_button()]
-    return [Reply(text, Reply.column(buttons))]
 
 
 def unknown_command(ctx: Context, command: str) -> list[Reply]:
@@ -113,14 +106,12 @@ ROUTES = Routes(
     commands=(
         Command("start", "start", start_command, N_("Start and show the menu"), position=0),
         Command("taal", "language", choose_language, N_("Nederlands / English"), aliases=("lang",), position=70),
-        Command("annuleer", "cancel", cancel, N_("Stop what you are doing"), aliases=("stop",), position=80),
+        Command("annuleer", "cancel", cancel, N_("Stop what you are doing"), position=80),
         Command("help", "help", help_text, N_("Help: what can I ask?"), aliases=("hulp",), position=90),
         Command("menu", "menu", main_menu, position=99),
-        Command("inspraak", "consultation", coming_soon_inspraak, N_("Have your say (coming soon)"), position=60),
     ),
     buttons=(
         ButtonRoute("menu", lambda ctx, m: main_menu(ctx), exact=True),
-        ButtonRoute("m:inspraak", lambda ctx, m: coming_soon_inspraak(ctx), exact=True),
         ButtonRoute("lang", lambda ctx, m: set_language(ctx, m[0]), r"[a-z]{2}"),
     ),
 )

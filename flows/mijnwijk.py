@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from flows import follow
 from flows.common import (
     NOT_A_PLACE,
     contact_card,
@@ -40,13 +41,15 @@ async def show(ctx: Context) -> list[Reply]:
         return await ask(ctx)
     await ctx.clear_state()
     wijk = wijken[code]
+    followings = await ctx.services.followings.of(ctx.user_id)
     text = "\n".join([
         _("Your wijk: {wijk}.").format(wijk=wijk.name),
         contact_card(ctx, wijk.stadsdeel_id, code),
         "",
-        _("News and reminders for your wijk are coming soon."),
+        follow.summary(ctx, followings),
     ])
-    buttons = [Button(_("Change my wijk"), "w:change"), Button(_("Forget my wijk"), "w:forget"), menu_button()]
+    buttons = follow.buttons_for(ctx, code, followings) + [
+        Button(_("Change my wijk"), "w:change"), Button(_("Forget my wijk"), "w:forget"), menu_button()]
     return [Reply(text, Reply.column(buttons))]
 
 
@@ -77,6 +80,9 @@ async def save(ctx: Context, wijk_code: str) -> list[Reply]:
     await ctx.clear_state()
     text = _("Saved: your wijk is {wijk}.").format(wijk=wijk.name) + "\n\n" + contact_card(
         ctx, wijk.stadsdeel_id, wijk_code)
+    if await follow.should_offer(ctx, wijk_code):
+        await follow.offered(ctx)
+        return [Reply(text), follow.offer(ctx, wijk_code)]
     return [Reply(text, Reply.column([menu_button()]))]
 
 

@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date as _babel_format_date
+from babel.dates import format_datetime as _babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _babel_format_number
@@ -92,3 +93,11 @@ def format_day(day: dt.date) -> str:
 def format_number(number: int | float) -> str:
     """"1.000" / "1,000" in the current language."""
     return _babel_format_number(number, locale=_language.get())
+
+
+LOCAL_ZONE = "Europe/Amsterdam"
+
+
+def format_moment(moment: dt.datetime) -> str:
+    """A moment as people in Haarlem read it, in the current language: "maandag 1 december 2026, 09:00"."""
+    return _babel_format_datetime(moment, "EEEE d MMMM y, HH:mm", tzinfo=LOCAL_ZONE, locale=_language.get())

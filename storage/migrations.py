@@ -185,9 +185,12 @@ m004_inspraak_following = (
     "DROP TABLE staff_invites",
     "ALTER TABLE staff_invites_new RENAME TO staff_invites",
     # A resident who blocked the bot (Telegram answered 403) is skipped until they write again;
-    # follow_asked_at: the one-time question "do you want messages about your wijk?" was asked.
+    # follow_asked_at: the one-time question "do you want messages about your wijk?" was asked;
+    # platform_language: Telegram's language when they started following, for messages they did not
+    # ask for at that moment (notices), when they never chose a language with /taal.
     "ALTER TABLE residents ADD COLUMN inactive_at TEXT",
     "ALTER TABLE residents ADD COLUMN follow_asked_at TEXT",
+    "ALTER TABLE residents ADD COLUMN platform_language TEXT",
     # What a resident chose to hear about: a wijk (code from wijken.yaml) or a theme (themes.yaml).
     # Opt-in only: a row exists only after the resident said yes.
     """

@@ -41,6 +41,9 @@ class ResidentRepository:
     async def set_wijk(self, user_id: int, wijk_code: str | None) -> None:
         await self._upsert(user_id, "wijk_code", wijk_code)
 
+    async def set_platform_language(self, user_id: int, language: str) -> None:
+        await self._upsert(user_id, "platform_language", language)
+
     async def mark_follow_asked(self, user_id: int) -> None:
         await self._upsert(user_id, "follow_asked_at", to_text(utc_now()))
 
@@ -55,7 +58,8 @@ class ResidentRepository:
         self._cache.discard(user_id)
 
     async def _upsert(self, user_id: int, column: str, value: str | None) -> None:
-        if column not in ("language", "wijk_code", "inactive_at", "follow_asked_at"):  # never resident input
+        if column not in ("language", "wijk_code", "inactive_at", "follow_asked_at",
+                          "platform_language"):  # never resident input
             raise ValueError(f"not a resident column: {column}")
         await self._db.execute_write(
             f"INSERT INTO residents (user_id, {column}) VALUES (?, ?)"

@@ -37,14 +37,9 @@ async def test_command_descriptions_are_translated() -> None:
     nl, en = dict(commands(route_table(), "nl")), dict(commands(route_table(), "en"))
     assert nl["vragen"] == "Vragen over wijkplatforms" and en["vragen"] == "Questions about wijkplatforms"
     assert list(nl) == ["start", "vragen", "contact", "mijnwijk", "idee", "mijn", "inspraak", "taal", "annuleer",
-                        "help"]
+                        "stop", "help"]
     assert set(nl) == set(en)
 
 
 async def test_unknown_command(resident: Resident) -> None:
     assert "Het commando /foo ken ik niet" in text_of(await resident.say("/foo bar"))
-
-
-async def test_coming_soon_items_are_honest(resident: Resident) -> None:
-    inspraak = await resident.say("/inspraak")
-    assert "komen binnenkort" in text_of(inspraak) and "t:inspraak" in actions_of(inspraak)

@@ -18,7 +18,7 @@ async def test_blank_database_gets_every_migration(db_path: str) -> None:
     try:
         assert await db.applied_migrations() == [name for name, _ in MIGRATIONS]
         assert await columns(db, "residents") == ["user_id", "language", "wijk_code", "created_at", "updated_at",
-                                                  "inactive_at", "follow_asked_at"]
+                                                  "inactive_at", "follow_asked_at", "platform_language"]
         assert await columns(db, "conversations") == ["user_id", "flow", "step", "data", "updated_at"]
         assert "outcome" in await columns(db, "unanswered_questions")
         assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
