@@ -32,10 +32,20 @@ async def enqueue(conn: aiosqlite.Connection, chat_id: int, payload: dict[str, A
 
 async def enqueue_many(conn: aiosqlite.Connection, rows: list[tuple[int, dict[str, Any]]], *, kind: str,
                        priority: int = 0) -> None:
-    """Queue many Telegram messages at once (notices to followers) inside the caller's transaction."""
+    """Queue many Telegram messages at once (notices to followers) inside the caller's transaction.
+
+    Many rows share one payload (one per language): each distinct payload is serialised once."""
+    texts: dict[int, str] = {}
+
+    def text(payload: dict[str, Any]) -> str:
+        key = id(payload)
+        if key not in texts:
+            texts[key] = json.dumps(payload, ensure_ascii=False)
+        return texts[key]
+
     await conn.executemany(
         "INSERT INTO outbox (chat_id, payload, kind, priority) VALUES (?, ?, ?, ?)",
-        [(chat_id, json.dumps(payload, ensure_ascii=False), kind, priority) for chat_id, payload in rows])
+        [(chat_id, text(payload), kind, priority) for chat_id, payload in rows])
 
 
 class OutboxRepository:

@@ -16,6 +16,7 @@ class Resident:
     wijk_code: str | None
     inactive_at: str | None = None  # Telegram said the resident blocked the bot (403)
     follow_asked_at: str | None = None  # asked once whether they want messages about their wijk
+    platform_language: str | None = None  # Telegram's language when they began following
 
 
 class ResidentRepository:
@@ -28,10 +29,11 @@ class ResidentRepository:
         if not LruCache.missing(cached):
             return cached  # type: ignore[return-value]
         row = await self._db.fetchone(
-            "SELECT user_id, language, wijk_code, inactive_at, follow_asked_at FROM residents WHERE user_id = ?",
-            (user_id,))
+            "SELECT user_id, language, wijk_code, inactive_at, follow_asked_at, platform_language FROM residents"
+            " WHERE user_id = ?", (user_id,))
         resident = None if row is None else Resident(row["user_id"], row["language"], row["wijk_code"],
-                                                     row["inactive_at"], row["follow_asked_at"])
+                                                     row["inactive_at"], row["follow_asked_at"],
+                                                     row["platform_language"])
         self._cache.put(user_id, resident)
         return resident
 

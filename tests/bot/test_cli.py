@@ -131,3 +131,55 @@ def test_two_terminals_resident_and_gebiedsverbinder(tmp_path: Path) -> None:
     assert "heeft nu de status In behandeling" in staff.stdout  # [2]: In behandeling
     back = wijkwijzer("shell", stdin="/mijn\n", env=env)
     assert "de status is nu In behandeling" in back.stdout
+
+
+def test_inspraak_cli_adds_lists_edits_cancels(tmp_path: Path) -> None:
+    env = {"WIJKWIJZER_DB": str(tmp_path / "w.sqlite3")}
+    added = wijkwijzer("inspraak", "add", "--title", "Speeltuin", "--opens", "2030-01-02 09:00", "--closes",
+                       "2030-01-20 17:00", "--wijk", "transvaalwijk", "--stadsdeel", "Haarlem-Noord", "--remind",
+                       "2d,12h", env=env)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == "1"
+    listed = wijkwijzer("inspraak", "list", env=env).stdout
+    assert "planned" in listed and "Wednesday 2 January 2030, 09:00" in listed and "Transvaalwijk" in listed
+    edited = wijkwijzer("inspraak", "edit", "1", "--closes", "2030-01-27 17:00", env=env)
+    assert edited.returncode == 0 and "27 January 2030" in edited.stdout
+    assert wijkwijzer("inspraak", "cancel", "1", env=env).returncode == 0
+    assert "cancelled" in wijkwijzer("inspraak", "list", env=env).stdout
+
+
+def test_inspraak_cli_refuses_bad_input_with_one_line(tmp_path: Path) -> None:
+    env = {"WIJKWIJZER_DB": str(tmp_path / "w.sqlite3")}
+    base = ["inspraak", "add", "--title", "X"]
+    cases = {
+        ("--opens", "2030-01-02 09:00", "--closes", "2030-01-01 09:00"): "--closes",
+        ("--opens", "2020-01-02 09:00", "--closes", "2030-01-01 09:00"): "--opens",
+        ("--opens", "2030-01-02 09:00", "--closes", "2030-01-03 09:00", "--wijk", "Atlantis"): "--wijk",
+        ("--opens", "2030-02-30 09:00", "--closes", "2030-03-03 09:00"): "--opens",
+        ("--opens", "2030-01-02 09:00", "--closes", "2030-01-03 09:00", "--url", "javascript:alert(1)"): "--url",
+        ("--opens", "2030-01-02 09:00", "--closes", "2030-01-03 09:00", "--remind", "soon"): "--remind",
+    }
+    for args, option in cases.items():
+        result = wijkwijzer(*base, *args, env=env)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.count("\n") == 1 and option in result.stderr and "Traceback" not in result.stderr
+    assert "No inspraak windows yet" in wijkwijzer("inspraak", "list", env=env).stdout
+
+
+def test_poster_link_and_qr_code(tmp_path: Path) -> None:
+    qr = tmp_path / "poster.png"
+    result = wijkwijzer("link", "--wijk", "Transvaalwijk", "--qr", str(qr), "--bot", "@WijkwijzerBot",
+                        env={"WIJKWIJZER_DB": str(tmp_path / "w.sqlite3")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "https://t.me/WijkwijzerBot?start=w-WK039210"
+    assert qr.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert wijkwijzer("link", "--wijk", "Nergenshuizen", "--bot", "x").returncode == 2
+
+
+def test_staff_role_is_city_wide(tmp_path: Path) -> None:
+    env = {"WIJKWIJZER_DB": str(tmp_path / "w.sqlite3")}
+    added = wijkwijzer("staff", "add", "901", "--role", "staff", "--name", "Communicatie", env=env)
+    assert added.returncode == 0 and "staff (city-wide)" in added.stdout
+    assert wijkwijzer("staff", "add", "902", "--role", "gebiedsverbinder", env=env).returncode == 2
+    assert wijkwijzer("staff", "add", "903", "--role", "staff", "--stadsdeel", "Noord", env=env).returncode == 2
+    assert "city-wide" in wijkwijzer("staff", "list", env=env).stdout
