@@ -76,6 +76,7 @@ class ButtonRoute:
     handler: Handler  # handler(ctx, match) -> replies
     pattern: str = ""
     exact: bool = False
+    staff: bool = False  # a staff action: tests try it as a resident and as staff of another stadsdeel
 
     def match(self, rest: str) -> re.Match[str] | None:
         return _compiled(self.pattern).fullmatch(rest)
@@ -160,6 +161,9 @@ class RouteTable:
     def command(self, name: str) -> Command | None:
         found = self._commands.get(name)
         return found[1] if found else None
+
+    def staff_buttons(self) -> list[ButtonRoute]:
+        return [b for declared in self.routes for b in declared.buttons if b.staff]
 
     def commands(self) -> list[Command]:
         """Every command once, by position (then in the order the flows declared them)."""

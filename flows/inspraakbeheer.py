@@ -244,7 +244,7 @@ ROUTES = Routes(
                       position=96),),
     buttons=(
         ButtonRoute("ib", lambda ctx, m: overview(ctx) if m["what"] == "list" else on_button(ctx, m),
-                    rf"(?P<what>[a-z]{{1,10}})(?::(?P<code>{CODE}|{ID}))?"),
+                    rf"(?P<what>[a-z]{{1,10}})(?::(?P<code>{CODE}|{ID}))?", staff=True),
     ),
     steps={step: Step(on_text, prompt, NOT_UNDERSTOOD) for step in (TITLE, OPENS, CLOSES, SCOPE, URL, SUMMARY,
                                                                     CONFIRM)},

@@ -164,8 +164,9 @@ ROUTES = Routes(
                 position=95),
     ),
     buttons=(
-        ButtonRoute("st", lambda ctx, m: on_choice(ctx, ctx.incoming.text), rf"{ID}:[a-z]{{1,12}}"),
-        ButtonRoute("op", lambda ctx, m: open_list(ctx, int(m[0])), r"[0-9]{1,6}"),
+        ButtonRoute("st", lambda ctx, m: on_choice(ctx, ctx.incoming.text), rf"{ID}:[a-z]{{1,12}}",
+                    staff=True),
+        ButtonRoute("op", lambda ctx, m: open_list(ctx, int(m[0])), r"[0-9]{1,6}", staff=True),
     ),
     steps={REPLY_TEXT: Step(on_text, prompt, NOT_UNDERSTOOD)},
     # a one-time staff invite (for now any payload: the link answers that an unknown code is not valid)
