@@ -1,19 +1,29 @@
-"""FAQ matching benchmark: accuracy on labelled questions the FAQ has never seen, and speed.
+"""FAQ matching benchmark: accuracy on labelled questions the FAQ has never seen, speed, memory, start-up.
 
-Usage: python bench/faq.py [--show-errors] [--questions FILE]
+Usage: python bench/faq.py [--show-errors] [--questions FILE ...] [--sealed] [--modes lexical,semantic,combined]
 
-faq_questions.yaml is the test set whose figures are reported; faq_dev.yaml is for finding gaps
-while improving the content (tuning on the test set would flatter the figures).
+Without --questions every question set in bench/ is measured, except the sealed held-out set
+faq_fresh_b.yaml, which is measured only with --sealed (once, at the end of a piece of work: tuning
+on it would flatter the figures). Each set is scored three ways side by side: the lexical matcher
+alone, the sentence model alone, and the combined decision the assistant uses.
 
-Prints top-1 accuracy on answerable questions, the honest-fallback rate on questions the
-sources do not answer (or that are off-topic), and milliseconds per question. Goals (issue 2):
->= 90% correct, >= 90% honest fallback, < 5 ms per question.
+Labels: a topic id (answered directly with that topic), ``none`` (about wijkplatforms but not
+answered by the sources: an honest "I don't know" with the gebiedsverbinder) or ``offtopic`` (another
+municipal matter: the general contact). Both ``none`` and ``offtopic`` count as an honest fallback
+when the reply is no topic answer; an ``offtopic`` question answered with a topic (and its source
+line) is counted apart, and must be zero. Items with ``lang`` (tr, pl) must at least reach their topic
+as a direct answer or among the "Did you mean…?" buttons.
+
+Goals (issue 11): >= 95 % top-1 on answerable questions, >= 95 % honest fallback, no off-topic
+question with a topic answer; combined p99 < 5 ms per question, process RSS growth < 150 MB and
+start-up growth < 1 s for the sentence model.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,72 +35,147 @@ sys.path.insert(0, str(ROOT))
 
 from content import load_content  # noqa: E402
 from content.geography import Geography  # noqa: E402
-from flows.faq import resolve_with  # noqa: E402
-from flows.faq_matcher import FaqMatcher  # noqa: E402
-from flows.textanalysis import TextAnalyzer  # noqa: E402
+from flows.assistant import build_matcher  # noqa: E402
+from matching.decision import COMBINED, LEXICAL, MODES, Matcher  # noqa: E402
 
-QUESTIONS = Path(__file__).with_name("faq_questions.yaml")
+BENCH = Path(__file__).resolve().parent
+SEALED = BENCH / "faq_fresh_b.yaml"
+FALLBACK_LABELS = ("none", "offtopic")
+HONEST_KINDS = ("none", "open", "offtopic", "outside")
+
+# Start-up and memory, each measured in a fresh process: the assistant's matching without and with
+# the sentence model (embeddings read from a warm cache, as on every start after the first).
+STARTUP = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+start = time.perf_counter()
+if {semantic}:
+    from matching.semantic import preload
+    preload()  # as the wijkwijzer command does: the model loads while the content does
+from content import load_content
+from content.geography import Geography
+from matching.lexical import FaqMatcher
+from matching.textanalysis import TextAnalyzer
+content = load_content()
+geography = Geography(content)
+FaqMatcher(content.topics.values(), TextAnalyzer(content.synonyms))
+if {semantic}:
+    from pathlib import Path
+    from matching.semantic import SemanticScorer, shared_encoder
+    SemanticScorer(content.topics.values(), shared_encoder(), Path({cache!r}))
+rss = int(open("/proc/self/statm").read().split()[1]) * resource.getpagesize()
+print(time.perf_counter() - start, rss / 1e6)
+"""
 
 
-def predicted_label(content, resolution) -> str:
-    if resolution.kind in ("topic", "open", "smalltalk"):
+def sets(args: argparse.Namespace) -> list[Path]:
+    if args.questions:
+        return args.questions
+    found = sorted(BENCH.glob("faq_*.yaml"))
+    return [p for p in found if p != SEALED] + ([SEALED] if args.sealed else [])
+
+
+def answered(resolution) -> str | None:
+    """The topic a reply answers with (a topic answer with its source line), else None."""
+    if resolution.kind in ("topic", "open", "smalltalk", "contact"):
         return resolution.topic_id
-    if resolution.kind == "contact":
-        return content.contact_topic_id
-    if resolution.kind in ("none", "outside"):
-        return "none"
-    return "uncertain"
+    return None
+
+
+def score(matcher: Matcher, items: list[dict], vectors: list, mode: str) -> dict:
+    correct = fallback = offtopic_answered = uncertain = 0
+    foreign_ok = foreign = 0
+    errors = []
+    for item, vector in zip(items, vectors):
+        resolution = matcher.resolve(item["q"], "nl", vector, mode=mode)
+        expect = item["expect"]
+        topic = answered(resolution)
+        uncertain += resolution.kind == "uncertain"
+        if item.get("lang"):
+            foreign += 1
+            foreign_ok += topic == expect or (resolution.kind == "uncertain" and expect in resolution.suggestions)
+        if expect in FALLBACK_LABELS:
+            honest = resolution.kind in HONEST_KINDS
+            fallback += honest
+            if expect == "offtopic" and resolution.kind in ("topic", "contact"):
+                offtopic_answered += 1
+            if not honest:
+                errors.append((item["q"], expect, f"{resolution.kind} {resolution.topic_id}"))
+        elif topic == expect:
+            correct += 1
+        else:
+            errors.append((item["q"], expect, f"{resolution.kind} {resolution.topic_id or ''}"))
+    return {"correct": correct, "fallback": fallback, "offtopic_answered": offtopic_answered,
+            "uncertain": uncertain, "foreign": foreign, "foreign_ok": foreign_ok, "errors": errors}
+
+
+def timings(matcher: Matcher, items: list[dict], mode: str, rounds: int) -> list[float]:
+    """Milliseconds per question as the assistant spends them: embedding (if used) and the decision."""
+    out = []
+    for _ in range(rounds):
+        for item in items:
+            start = time.perf_counter()
+            vector = matcher.embed(item["q"]) if mode != LEXICAL else None
+            matcher.resolve(item["q"], "nl", vector, mode=mode)
+            out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def startup(semantic: bool, cache: str) -> tuple[float, float]:
+    code = STARTUP.format(root=str(ROOT), semantic=semantic, cache=cache)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, megabytes = result.stdout.split()
+    return float(seconds), float(megabytes)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument("--show-errors", action="store_true", help="list the questions answered wrongly (combined)")
+    parser.add_argument("--questions", type=Path, nargs="*", help="question sets (default: all but the sealed one)")
+    parser.add_argument("--sealed", action="store_true", help=f"also measure the held-out {SEALED.name}")
+    parser.add_argument("--rounds", type=int, default=3, help="timing rounds over all questions")
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up and memory measurement")
     args = parser.parse_args()
 
     content = load_content()
-    geography = Geography(content)
-    matcher = FaqMatcher(content.topics.values(), TextAnalyzer(content.synonyms))
-    items = yaml.safe_load(args.questions.read_text(encoding="utf-8"))["questions"]
-    for item in items:
-        if item["expect"] != "none" and item["expect"] not in content.topics:
-            raise SystemExit(f"unknown topic in {args.questions.name}: {item['expect']}")
-
-    answerable = [i for i in items if i["expect"] != "none"]
-    unanswerable = [i for i in items if i["expect"] == "none"]
-    correct = fallback = uncertain = 0
-    errors = []
-    for item in items:
-        resolution = resolve_with(content, geography, matcher, item["q"], "nl")
-        label = predicted_label(content, resolution)
-        uncertain += label == "uncertain"
-        if item["expect"] == "none":
-            honest = label == "none" or (resolution.kind == "open")
-            fallback += honest
-            if not honest:
-                errors.append((item["q"], "none", label))
-        elif label == item["expect"]:
-            correct += 1
-        else:
-            errors.append((item["q"], item["expect"], label))
-
-    # Speed: every question 20 times, after one warm-up pass (caches as in a running bot).
-    timings = []
-    for _ in range(20):
+    cache = "/tmp/wijkwijzer-bench-cache"
+    matcher = build_matcher(content, Geography(content), Path(cache))
+    all_items = []
+    print(f"{'set':22} {'n':>4} {'mode':9} {'top-1':>15} {'fallback':>13} {'offtopic answered':>17} "
+          f"{'did you mean':>12} {'tr/pl':>6}")
+    for path in sets(args):
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
         for item in items:
-            start = time.perf_counter()
-            resolve_with(content, geography, matcher, item["q"], "nl")
-            timings.append((time.perf_counter() - start) * 1000)
+            if item["expect"] not in FALLBACK_LABELS and item["expect"] not in content.topics:
+                raise SystemExit(f"unknown topic in {path.name}: {item['expect']}")
+        all_items += items
+        vectors = [matcher.embed(item["q"]) for item in items]
+        answerable = sum(item["expect"] not in FALLBACK_LABELS for item in items)
+        unanswerable = len(items) - answerable
+        for mode in MODES:
+            s = score(matcher, items, vectors, mode)
+            foreign = f"{s['foreign_ok']}/{s['foreign']}" if s["foreign"] else ""
+            print(f"{path.stem:22} {len(items):>4} {mode:9} "
+                  f"{s['correct'] / max(answerable, 1):6.1%} {s['correct']:>3}/{answerable:<3}  "
+                  f"{s['fallback'] / max(unanswerable, 1):6.1%} {s['fallback']:>2}/{unanswerable:<2} "
+                  f"{s['offtopic_answered']:>17} {s['uncertain'] / len(items):12.1%} {foreign:>6}")
+            if args.show_errors and mode == COMBINED:
+                for question, expected, got in s["errors"]:
+                    print(f"    expected {expected:26} got {got:34} {question}")
 
-    print(f"questions: {len(items)} ({len(answerable)} answerable, {len(unanswerable)} unanswerable/off-topic)")
-    print(f"top-1 accuracy (answerable):       {correct / len(answerable):6.1%}  ({correct}/{len(answerable)})")
-    print(f"honest fallback (unanswerable):    {fallback / len(unanswerable):6.1%}  ({fallback}/{len(unanswerable)})")
-    print(f"'did you mean' replies:            {uncertain / len(items):6.1%}")
-    print(f"ms per question: mean {statistics.mean(timings):.3f}, "
-          f"p50 {statistics.median(timings):.3f}, p99 {sorted(timings)[int(len(timings) * 0.99)]:.3f}")
-    if args.show_errors:
-        for question, expected, got in errors:
-            print(f"  expected {expected:28} got {got:28} {question}")
+    print()
+    for mode in MODES:
+        ms = sorted(timings(matcher, all_items, mode, args.rounds))
+        print(f"ms per question, {mode:9} mean {statistics.mean(ms):.2f}, p50 {statistics.median(ms):.2f}, "
+              f"p99 {ms[int(len(ms) * 0.99)]:.2f}  ({len(ms)} timings)")
+    if not args.no_startup:
+        startup(True, cache)  # fill the cache and the disk cache of the machine
+        lexical = [startup(False, cache) for _ in range(3)]
+        semantic = [startup(True, cache) for _ in range(3)]
+        t0, m0 = min(t for t, _ in lexical), min(m for _, m in lexical)
+        t1, m1 = min(t for t, _ in semantic), min(m for _, m in semantic)
+        print(f"start-up (content + matching, best of 3): lexical only {t0:.2f} s, {m0:.0f} MB RSS; with the "
+              f"sentence model {t1:.2f} s, {m1:.0f} MB RSS: growth {t1 - t0:+.2f} s, {m1 - m0:+.0f} MB")
 
 
 if __name__ == "__main__":

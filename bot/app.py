@@ -64,7 +64,8 @@ def build_application(
         app.bot_data[DATABASE] = db
         dispatcher = OutboxDispatcher(app.bot, OutboxRepository(db))
         app.bot_data[OUTBOX] = dispatcher
-        assistant = app.bot_data[ASSISTANT] = Assistant.create(db, content, notify=dispatcher.kick)
+        assistant = app.bot_data[ASSISTANT] = Assistant.create(db, content, notify=dispatcher.kick,
+                                                               cache_dir=settings.cache_dir)
         scheduler = app.bot_data[SCHEDULER] = build_scheduler(db, content, settings, notify=dispatcher.kick)
         assistant.services.schedule_changed = scheduler.changed
         await register_commands(app)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from matching.semantic import default_cache_dir
 from scheduling.quiet import QuietHours
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -33,6 +34,8 @@ class Settings:
     content_dir: str | None
     outbox_paused: bool = False
     quiet_hours: QuietHours | None = QuietHours.parse(DEFAULT_QUIET_HOURS)
+    # where the topics' sentence embeddings are kept between starts; None: not kept on disk
+    cache_dir: Path | None = None
 
     @property
     def base_file_url(self) -> str:
@@ -74,5 +77,9 @@ class Settings:
         except ValueError as exc:
             raise ConfigError("WIJKWIJZER_QUIET_HOURS", f"is malformed ({exc}): use for example 21:00-08:00, "
                               "or off") from exc
+        cache = env.get("WIJKWIJZER_CACHE_DIR", "").strip()
+        if cache and Path(cache).exists() and not Path(cache).is_dir():
+            raise ConfigError("WIJKWIJZER_CACHE_DIR", f"is not a directory: {cache!r}")
+        cache_dir = Path(cache) if cache else default_cache_dir()
         return cls(token, base_url, db_path, content_dir, outbox_paused=paused in ("1", "true", "yes"),
-                   quiet_hours=quiet)
+                   quiet_hours=quiet, cache_dir=cache_dir)

@@ -12,6 +12,7 @@ for staff, an answer for a resident, a notice about inspraak that fell due) are 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings
@@ -60,10 +61,11 @@ async def _show_queued(outbox: OutboxRepository, user_id: int, out: TextIO) -> l
 
 
 async def run_shell(db_path: str, content: Content, *, language: str, stdin: TextIO, stdout: TextIO,
-                    user_id: int = SHELL_USER_ID, settings: Settings | None = None) -> None:
+                    user_id: int = SHELL_USER_ID, settings: Settings | None = None,
+                    cache_dir: Path | None = None) -> None:
     db = await Database.open(db_path)
     try:
-        assistant = Assistant.create(db, content)
+        assistant = Assistant.create(db, content, cache_dir=cache_dir)
         # Scheduled notices are carried out after every turn, so the whole loop works without Telegram.
         scheduler = build_scheduler(db, content, settings or Settings.from_env())
         await scheduler.run_pending()

@@ -27,6 +27,9 @@ from content.model import (
 )
 
 BUNDLED_DIR = Path(__file__).parent / "data"
+# "Ja." or "Nee." alone contradicts a question asked the other way round ("Wat gebeurt er met onze
+# wijkraad?" -> "Ja, ..."): an answer names what it says yes or no to.
+BARE_YES_NO = re.compile(r"^\s*(ja|nee|yes|no)\s*([.!;:]|$)", re.IGNORECASE)
 FAQ_FILE = "faq.yaml"
 WIJKEN_FILE = "wijken.yaml"
 GEBIEDSVERBINDERS_FILE = "gebiedsverbinders.yaml"
@@ -194,14 +197,14 @@ def _parse_faq(data: dict[str, Any], file: str) -> tuple[dict[str, Source], tupl
         if kind not in TOPIC_KINDS:
             raise ContentError(file, entry, "kind", f"must be one of {', '.join(TOPIC_KINDS)}")
         group = raw.get("group")
-        if kind == "smalltalk":
+        if kind in ("smalltalk", "offtopic"):
             if group is not None:
-                raise ContentError(file, entry, "group", "smalltalk topics have no group")
+                raise ContentError(file, entry, "group", f"{kind} topics have no group")
         elif group not in group_ids:
             raise ContentError(file, entry, "group",
                                f"{group!r} is not one of the groups ({', '.join(sorted(group_ids))})")
         topic_sources = _string_list(raw.get("sources"), file, entry, "sources",
-                                     allow_empty=kind == "smalltalk")
+                                     allow_empty=kind in ("smalltalk", "offtopic"))
         for j, sid in enumerate(topic_sources):
             if sid not in sources:
                 raise ContentError(file, entry, f"sources[{j}]", f"{sid!r} is not listed under sources")
@@ -215,18 +218,27 @@ def _parse_faq(data: dict[str, Any], file: str) -> tuple[dict[str, Source], tupl
             kind=kind,
             group=group,
             title=_text(_require(raw, "title", file, entry), file, entry, "title", max_len=MAX_TITLE),
-            answer=_text(_require(raw, "answer", file, entry), file, entry, "answer", max_len=MAX_ANSWER),
+            # an offtopic topic only gathers examples; the reply is the assistant's own (general contact)
+            answer=(Text("", "") if kind == "offtopic" and "answer" not in raw else
+                    _text(_require(raw, "answer", file, entry), file, entry, "answer", max_len=MAX_ANSWER)),
             sources=topic_sources,
             examples=examples,
             follow_up=_string_list(raw.get("follow_up"), file, entry, "follow_up"),
         )
     for i, topic in enumerate(topics.values()):
         entry = f"topics[{i}] (id '{topic.id}')"
+        for lang in LANGUAGES:
+            if BARE_YES_NO.match(topic.answer.get(lang)):
+                raise ContentError(file, entry, f"answer.{lang}",
+                                   "starts with a bare yes or no; say what it answers "
+                                   "(\"Ja, een wijkraad kan ...\"), so it fits every way of asking")
         for j, other in enumerate(topic.follow_up):
             if other not in topics or other == topic.id:
                 raise ContentError(file, entry, f"follow_up[{j}]", f"{other!r} is not another topic's id")
     if sum(1 for t in topics.values() if t.kind == "contact") != 1:
         raise ContentError(file, "topics", "kind", "exactly one topic must have kind 'contact'")
+    if sum(1 for t in topics.values() if t.kind == "offtopic") > 1:
+        raise ContentError(file, "topics", "kind", "at most one topic may have kind 'offtopic'")
     return sources, tuple(groups), topics
 
 

@@ -33,7 +33,7 @@ class Group:
     title: Text
 
 
-TOPIC_KINDS = ("answer", "contact", "open", "smalltalk")
+TOPIC_KINDS = ("answer", "contact", "open", "smalltalk", "offtopic")
 
 
 @dataclass(frozen=True)

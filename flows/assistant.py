@@ -3,8 +3,9 @@
 Order of routing for one input:
   1. commands (/start, /help, ...) - always available, also in the middle of a flow;
   2. button choices - each carries its own action, so they work after a restart too;
-  3. an active flow step (stored in the database) gets typed text, locations and photos;
-  4. otherwise free text is a question for the FAQ.
+  3. typed navigation words ("menu", "terug", "stop", "help", "annuleer", "back", "cancel"), in any step;
+  4. an active flow step (stored in the database) gets typed text, locations and photos;
+  5. otherwise free text is a question for the FAQ.
 
 What each flow answers is declared by the flow itself (its ``ROUTES``, see flows/dispatch.py).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from content.geography import Geography
 from content.model import Content
@@ -20,10 +22,12 @@ from flows import contact, faq, follow, inspraak, inspraakbeheer, intake, menu, 
 from flows.common import unknown_choice
 from flows.context import Context, Services
 from flows.dispatch import RouteTable, Step, call
-from flows.faq_matcher import FaqMatcher
-from flows.textanalysis import TextAnalyzer
 from flows.types import Incoming, InputKind, Reply
 from locales import _, language_from_telegram, use_language
+from matching.decision import Matcher
+from matching.lexical import FaqMatcher
+from matching.semantic import SemanticScorer, shared_encoder
+from matching.textanalysis import TextAnalyzer
 from storage import (
     ConversationRepository,
     Database,
@@ -47,16 +51,26 @@ def route_table() -> RouteTable:
     return RouteTable(module.ROUTES for module in FLOWS)
 
 
+def build_matcher(content: Content, geography: Geography, cache_dir: Path | None = None) -> Matcher:
+    """The matching engine; raises matching.semantic.ModelError when the sentence model cannot load."""
+    lexical = FaqMatcher(content.topics.values(), TextAnalyzer(content.synonyms))
+    semantic = SemanticScorer(content.topics.values(), shared_encoder(), cache_dir)
+    return Matcher(content, geography, lexical, semantic)
+
+
 class Assistant:
     def __init__(self, services: Services) -> None:
         self.services = services
 
     @classmethod
-    def create(cls, db: Database, content: Content, notify: Callable[[], None] | None = None) -> Assistant:
+    def create(cls, db: Database, content: Content, notify: Callable[[], None] | None = None,
+               cache_dir: Path | None = None) -> Assistant:
+        """Build the assistant; ``cache_dir`` keeps the topics' sentence embeddings between starts."""
+        geography = Geography(content)
         services = Services(
             content=content,
-            geography=Geography(content),
-            matcher=FaqMatcher(content.topics.values(), TextAnalyzer(content.synonyms)),
+            geography=geography,
+            matcher=build_matcher(content, geography, cache_dir),
             residents=ResidentRepository(db),
             conversations=ConversationRepository(db),
             questions=QuestionLog(db),
@@ -101,6 +115,9 @@ class Assistant:
         if ctx.state and step is None:
             await ctx.clear_state()  # a step this version no longer has
         if incoming.kind is InputKind.TEXT:
+            navigate = menu.navigation(incoming.text)
+            if navigate is not None:  # "menu", "terug", "stop", "help": as the buttons and commands do
+                return await call(navigate, ctx)
             if step is not None:
                 return await self._step_text(ctx, incoming.text, step)
             return await faq.answer(ctx, incoming.text)
@@ -122,9 +139,9 @@ class Assistant:
             return replies
         # Not an answer to the step's question. If it is clearly a question, answer it and leave
         # the flow; otherwise say we did not understand and ask again.
-        match = self.services.matcher.match(text, ctx.language)
+        match = self.services.matcher.lexical.match(text, ctx.language)
         topic = self.services.content.topics.get(match.topic_id or "")
-        if match.outcome == "confident" and topic is not None and topic.kind != "smalltalk":
+        if match.outcome == "confident" and topic is not None and topic.kind not in ("smalltalk", "offtopic"):
             await ctx.clear_state()
             return await faq.answer(ctx, text)
         return await step.prompt(ctx, _(step.not_understood))

@@ -21,6 +21,24 @@ MAIN_MENU = (
 )
 
 
+# The municipality's general contact, from the letterhead of the startnotitie wijkplatforms
+# (15 November 2022, ../shared/sources/startnotitie-wijkplatforms-2022.txt): for questions about
+# other municipal matters, where the gebiedsverbinder is not the person to ask.
+GENERAL_PHONE = "14 023"
+GENERAL_WEBSITE = "haarlem.nl"
+GENERAL_POST = "Postbus 511, 2003 PB Haarlem"
+
+
+def general_contact() -> str:
+    """How to reach the municipality about anything else."""
+    return "\n".join([
+        _("For other questions, contact the municipality of Haarlem:"),
+        _("Phone: {phone}").format(phone=GENERAL_PHONE),
+        _("Website: {website}").format(website=GENERAL_WEBSITE),
+        _("Post: {address}").format(address=GENERAL_POST),
+    ])
+
+
 def main_menu_buttons() -> tuple[tuple[Button, ...], ...]:
     return Reply.column([Button(_(label), action) for label, action in MAIN_MENU])
 

@@ -22,9 +22,9 @@ from flows.common import (
 )
 from flows.context import Context
 from flows.dispatch import CODE, ButtonRoute, Command, Routes, Step
-from flows.places import where_from_text
 from flows.types import Button, Reply
 from locales import N_, _
+from matching.places import where_from_text
 
 FLOW = "contact"
 ASK_STADSDEEL = "ask_stadsdeel"

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from content.geography import Geography
 from content.model import Content
 from flows.dispatch import RouteTable
-from flows.faq_matcher import FaqMatcher
 from flows.types import Incoming
+from matching.decision import Matcher
 from storage import (
     ConversationRepository,
     ConversationState,
@@ -28,7 +28,7 @@ from storage.inspraak import InspraakRepository
 class Services:
     content: Content
     geography: Geography
-    matcher: FaqMatcher
+    matcher: Matcher  # the matching engine (lexical, semantic, places)
     residents: ResidentRepository
     conversations: ConversationRepository
     questions: QuestionLog

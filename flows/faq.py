@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from content.geography import Geography
-from content.model import Content
 from content.textfold import fold
 from flows import contact
 from flows.common import (
     contact_card,
+    general_contact,
     main_menu_buttons,
     menu_button,
     stadsdeel_buttons,
@@ -17,64 +14,16 @@ from flows.common import (
     topic_button,
     topic_text,
 )
-from flows.context import Context, Services
+from flows.context import Context
 from flows.dispatch import CODE, ButtonRoute, Command, Routes
-from flows.faq_matcher import FaqMatcher
-from flows.places import PLACE_WORD, Where, generalise_places, read_places
 from flows.types import Button, Reply
 from locales import N_, _, format_number
 
 MAX_QUESTION = 1000  # characters; longer texts are not questions
 TOPICS_PER_PAGE = 6
 STORED_TEXT = 1000  # characters of an unanswered question kept for staff
-NEARBY = 2  # topics offered under an honest "I do not know"
 
 
-@dataclass(frozen=True)
-class Resolution:
-    """What a question is about: one of the kinds below, with what the reply needs."""
-
-    kind: str  # topic | contact | open | smalltalk | uncertain | none | outside
-    topic_id: str | None = None
-    # topics to offer as buttons: uncertain, the candidates; topic, close alternatives;
-    # none, the nearest topics (which do not answer the question, but may help)
-    suggestions: tuple[str, ...] = ()
-    where: Where = Where()
-
-
-def resolve(services: Services, text: str, language: str) -> Resolution:
-    """Decide how to answer ``text``: a topic, a gebiedsverbinder, a doubt, or honest ignorance."""
-    return resolve_with(services.content, services.geography, services.matcher, text, language)
-
-
-def resolve_with(content: Content, geography: Geography, matcher: FaqMatcher, text: str,
-                 language: str) -> Resolution:
-    """:func:`resolve` with its parts named (for benchmarks and tests without storage)."""
-    reading = read_places(geography, text)
-    loose = reading.where(any_number_is_postcode=True)
-    question = generalise_places(text, loose.spans) if loose.spans else text
-    match = matcher.match(question, language)
-    topic = content.topics.get(match.topic_id or "")
-    confident = match.outcome == "confident" and topic is not None
-    asks_contact = confident and topic.kind == "contact"
-    where = loose if asks_contact else reading.where(any_number_is_postcode=False)
-    if where.spans != loose.spans:  # a year, not a postcode: match the whole text again
-        question = generalise_places(text, where.spans)
-        match = matcher.match(question, language)
-        topic = content.topics.get(match.topic_id or "")
-        confident = match.outcome == "confident" and topic is not None
-
-    if where.found and not set(question.split()) - {PLACE_WORD}:
-        return Resolution("contact", content.contact_topic_id, where=where)  # just a place or postcode
-    if where.outside_postcode and (not confident or topic.kind == "contact"):
-        return Resolution("outside", where=where)
-    if confident:
-        kind = {"contact": "contact", "open": "open", "smalltalk": "smalltalk"}.get(topic.kind, "topic")
-        return Resolution(kind, topic.id, tuple(match.close_alternatives()), where=where)
-    if match.outcome == "uncertain" and not where.found:
-        return Resolution("uncertain", match.topic_id, tuple(match.suggestions()), where)
-    nearby = tuple(match.suggestions()[:NEARBY])
-    return Resolution("none", match.topic_id, nearby, where=where)
 
 
 async def answer(ctx: Context, text: str) -> list[Reply]:
@@ -84,7 +33,7 @@ async def answer(ctx: Context, text: str) -> list[Reply]:
                         "Please ask your question in a few sentences.").format(
                             limit=format_number(MAX_QUESTION)))]
     services = ctx.services
-    result = resolve(services, text, ctx.language)
+    result = await services.matcher.resolve_async(text, ctx.language)
     stadsdeel_id = result.where.stadsdeel_id or stadsdeel_of_wijk(ctx, ctx.wijk_code)
 
     if result.kind == "topic":
@@ -98,7 +47,8 @@ async def answer(ctx: Context, text: str) -> list[Reply]:
                           Reply.column([menu_button()]))]
         return await contact.start(ctx)
 
-    outcome = {"open": "open_question", "uncertain": "uncertain"}.get(result.kind, "no_match")
+    outcome = {"open": "open_question", "uncertain": "uncertain", "offtopic": "off_topic"}.get(result.kind,
+                                                                                                 "no_match")
     await services.questions.record(
         text=text[:STORED_TEXT], normalized=fold(text)[:STORED_TEXT], language=ctx.language,
         outcome=outcome, topic_id=result.topic_id, stadsdeel=stadsdeel_id,
@@ -110,6 +60,8 @@ async def answer(ctx: Context, text: str) -> list[Reply]:
         buttons = [topic_button(ctx, tid) for tid in result.suggestions]
         buttons.append(Button(_("Something else"), "other"))
         return [Reply(_("I am not sure what you mean. Did you mean…?"), Reply.column(buttons))]
+    if result.kind == "offtopic":
+        return [off_topic(ctx)]
     if result.kind == "outside":
         text = _("Postcode {postcode} is not a Haarlem postcode as far as I know. "
                  "I can only help with wijken in Haarlem.").format(postcode=result.where.outside_postcode)
@@ -125,6 +77,13 @@ def not_known(ctx: Context, stadsdeel_id: str | None, *, nearby: tuple[str, ...]
     if extra:
         text += "\n\n" + _("Perhaps one of these subjects helps (buttons below).")
     return _with_contact(ctx, text, stadsdeel_id, extra)
+
+
+def off_topic(ctx: Context) -> Reply:
+    """Another municipal matter: say so, and give the municipality's general contact (not a topic, no source)."""
+    text = _("That is not something I know about. I only answer questions about wijkplatforms and wijkraden "
+             "in Haarlem.")
+    return Reply(f"{text}\n\n{general_contact()}", main_menu_buttons())
 
 
 def _with_contact(ctx: Context, text: str, stadsdeel_id: str | None, extra: list[Button] | None = None) -> Reply:

@@ -29,11 +29,11 @@ from flows.common import (
 )
 from flows.context import Context
 from flows.dispatch import CODE, ButtonRoute, Command, Routes, Step
-from flows.places import where_from_text
 from flows.routing import route
 from flows.submission_view import KINDS, STAFF_LANGUAGE, kind_label, place, place_name, staff_card, theme_title
 from flows.types import Button, InputKind, Reply
 from locales import N_, _, format_number, use_language
+from matching.places import where_from_text
 from storage import NewSubmission, Submission
 
 FLOW = "intake"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from content.textfold import fold
+from flows import follow
 from flows.common import contact_card, location_outside_haarlem, main_menu_buttons, menu_button
 from flows.context import Context
-from flows.dispatch import ButtonRoute, Command, Routes, RouteTable, call
+from flows.dispatch import ButtonRoute, Command, Handler, Routes, RouteTable, call
 from flows.types import Button, Reply
 from locales import LANGUAGES, N_, _, use_language
 
@@ -14,7 +16,7 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 def commands(table: RouteTable, language: str, *, staff: bool = False) -> list[tuple[str, str]]:
     """(command, description) in ``language``, for /help and the platform's command menu."""
     with use_language(language):
-        return [(c.name_in("nl"), _(c.description)) for c in table.commands()
+        return [(c.name_in(language), _(c.description)) for c in table.commands()
                 if c.description and (staff or not c.staff)]
 
 
@@ -99,6 +101,28 @@ async def cancel(ctx: Context) -> list[Reply]:
         return [Reply(_("There is nothing to stop. What would you like to do?"), main_menu_buttons())]
     await ctx.clear_state()
     return [Reply(_("Stopped. What would you like to do?"), main_menu_buttons())]
+
+
+async def typed_stop(ctx: Context) -> list[Reply]:
+    """"stop" typed in a flow stops the flow, like /annuleer; outside a flow it is /stop (which messages to stop)."""
+    if ctx.state is not None:
+        return await cancel(ctx)
+    return await follow.stop(ctx)
+
+
+# Words residents type to find their way, as the buttons and commands would (folded, as a whole message).
+NAVIGATION = {
+    **dict.fromkeys(("menu", "hoofdmenu", "main menu", "terug", "back", "ga terug", "go back",
+                     "terug naar het menu", "back to the menu", "back to menu"), main_menu),
+    **dict.fromkeys(("help", "hulp", "helpen"), help_text),
+    **dict.fromkeys(("annuleer", "annuleren", "cancel", "afbreken"), cancel),
+    **dict.fromkeys(("stop", "stoppen"), typed_stop),
+}
+
+
+def navigation(text: str) -> Handler | None:
+    """What a typed navigation word ("menu", "terug", "stop", "help", "cancel") does, or None."""
+    return NAVIGATION.get(fold(text))
 
 
 ROUTES = Routes(

@@ -25,9 +25,9 @@ from flows.common import (
 )
 from flows.context import Context
 from flows.dispatch import CODE, ButtonRoute, Command, Routes, Step
-from flows.places import where_from_text
 from flows.types import Button, Reply
 from locales import N_, _
+from matching.places import where_from_text
 
 FLOW = "mijnwijk"
 ASK_WIJK = "ask_wijk"

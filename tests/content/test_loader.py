@@ -118,3 +118,20 @@ def test_override_directory_replaces_only_its_files(tmp_path: Path, content) -> 
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(ContentError):
         load_content(tmp_path / "nope")
+
+
+@pytest.mark.parametrize("opening", ["Nee. Een wijkplatform kan niet namens de wijk spreken.", "Ja.", "Yes! It can.",
+                                     "no: never"])
+def test_bare_yes_or_no_opening_is_refused(tmp_path, opening: str) -> None:
+    data = yaml.safe_load((BUNDLED_DIR / "faq.yaml").read_text(encoding="utf-8"))
+    data["topics"][0]["answer"]["nl"] = opening
+    (tmp_path / "faq.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match="bare yes or no"):
+        load_content(tmp_path)
+
+
+def test_yes_or_no_naming_what_it_answers_is_fine(tmp_path) -> None:
+    data = yaml.safe_load((BUNDLED_DIR / "faq.yaml").read_text(encoding="utf-8"))
+    data["topics"][0]["answer"]["nl"] = "Ja, een wijkraad kan een wijkplatform worden."
+    (tmp_path / "faq.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert load_content(tmp_path).topics[data["topics"][0]["id"]].answer.nl.startswith("Ja, een")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from flows.assistant import route_table
 from flows.menu import commands
 from storage import ResidentRepository
@@ -35,10 +37,61 @@ async def test_help_lists_every_command(resident: Resident) -> None:
 
 async def test_command_descriptions_are_translated() -> None:
     nl, en = dict(commands(route_table(), "nl")), dict(commands(route_table(), "en"))
-    assert nl["vragen"] == "Vragen over wijkplatforms" and en["vragen"] == "Questions about wijkplatforms"
+    assert nl["vragen"] == "Vragen over wijkplatforms"
     assert list(nl) == ["start", "vragen", "contact", "mijnwijk", "idee", "mijn", "inspraak", "taal", "annuleer",
                         "stop", "help"]
-    assert set(nl) == set(en)
+    assert list(en) == ["start", "questions", "contact", "mywijk", "idea", "mine", "consultation", "language",
+                        "cancel", "stop", "help"]
+    assert en["questions"] == "Questions about wijkplatforms"
+
+
+async def test_english_help_shows_english_command_names(assistant) -> None:
+    text = text_of(await Resident(assistant, 7, "en").say("/help"))
+    assert "/idea " in text and "/mine " in text and "/questions " in text and "/cancel " in text
+    assert "/idee " not in text and "/annuleer " not in text
+    dutch = text_of(await Resident(assistant, 8, "nl").say("/help"))
+    assert "/idee " in dutch and "/idea " not in dutch
+
+
+@pytest.mark.parametrize("word", ["menu", "Hoofdmenu", "terug", "Back!", "main menu"])
+async def test_typed_menu_words_show_the_main_menu(resident: Resident, word: str) -> None:
+    replies = await resident.say(word)
+    assert actions_of(replies) == ["m:faq", "m:idee", "m:wijk", "m:inspraak", "m:contact"]
+    assert "Wat wilt u doen?" in text_of(replies)
+
+
+@pytest.mark.parametrize("word", ["help", "Hulp?"])
+async def test_typed_help_is_help(resident: Resident, word: str) -> None:
+    assert "/vragen " in text_of(await resident.say(word))
+
+
+@pytest.mark.parametrize("word", ["stop", "annuleer", "Cancel", "stoppen"])
+async def test_typed_stop_in_a_flow_stops_it(resident: Resident, word: str) -> None:
+    await resident.say("/idee")
+    await resident.press("in:kind:idee")
+    assert "Gestopt" in text_of(await resident.say(word))
+    # the flow is gone: a typed question is a question again, not the next answer of the intake
+    assert "5.000" in text_of(await resident.say("Hoeveel subsidie krijgt een wijkplatform?"))
+
+
+async def test_typed_stop_outside_a_flow_is_slash_stop(resident: Resident) -> None:
+    replies = await resident.say("stop")
+    assert "geen berichten over inspraak of nieuws" in text_of(replies) and "Gestopt" not in text_of(replies)
+    assert "Er is niets om te stoppen" in text_of(await resident.say("annuleer"))
+
+
+async def test_typed_menu_in_a_step_does_what_the_menu_button_does(resident: Resident) -> None:
+    await resident.say("/idee")
+    await resident.press("in:kind:idee")
+    typed = await resident.say("menu")
+    assert actions_of(typed) == actions_of(await resident.press("menu"))
+
+
+async def test_english_navigation_words(assistant) -> None:
+    english = Resident(assistant, 9, "en")
+    await english.say("/idea")
+    assert "Stopped" in text_of(await english.say("cancel"))
+    assert "/mine " in text_of(await english.say("help"))
 
 
 async def test_unknown_command(resident: Resident) -> None:

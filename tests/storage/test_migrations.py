@@ -93,3 +93,23 @@ async def test_m004_keeps_gebiedsverbinders_and_allows_city_wide_staff(db_path: 
             await db.execute_write("INSERT INTO staff (user_id, role, stadsdeel) VALUES (10, 'staff', 'noord')")
     finally:
         await db.close()
+
+
+async def test_off_topic_migration_keeps_logged_questions(db_path: str, monkeypatch) -> None:
+    from storage import QuestionLog
+
+    before = [m for m in MIGRATIONS if m[0] != "m006_off_topic_questions"]
+    monkeypatch.setattr(db_module, "MIGRATIONS", before)
+    db = await Database.open(db_path)
+    await QuestionLog(db).record(text="wat is grofvuil", normalized="wat is grofvuil", language="nl",
+                                 outcome="no_match")
+    await db.close()
+    monkeypatch.setattr(db_module, "MIGRATIONS", MIGRATIONS)
+    db = await Database.open(db_path)
+    try:
+        log = QuestionLog(db)
+        await log.record(text="paspoort", normalized="paspoort", language="nl", outcome="off_topic")
+        gaps = {gap.example: gap.outcomes for gap in await log.gaps()}
+        assert gaps == {"wat is grofvuil": "no_match", "paspoort": "off_topic"}
+    finally:
+        await db.close()

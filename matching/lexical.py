@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from content.model import Topic
 from content.textfold import fold
-from flows.textanalysis import CONCEPT_PREFIX, TextAnalyzer
+from matching.textanalysis import CONCEPT_PREFIX, TextAnalyzer
 
 EXAMPLE_WEIGHT = 0.8  # best single example question
 TOPIC_WEIGHT = 0.2  # the topic as a whole
@@ -47,6 +47,8 @@ SMALLTALK_LENIENT_CUTOFF = 95
 class Match:
     outcome: str  # "confident" | "uncertain" | "none"
     ranked: tuple[tuple[str, float], ...]  # (topic id, score), best first
+    # share of the question's weight the best topic knows (low: words of another subject)
+    coverage: float = 0.0
 
     @property
     def topic_id(self) -> str | None:
@@ -195,7 +197,7 @@ class FaqMatcher:
     def match(self, text: str, language: str = "nl") -> Match:
         smalltalk = self.smalltalk(text)
         if smalltalk:
-            return Match("confident", ((smalltalk, 1.0),))
+            return Match("confident", ((smalltalk, 1.0),), 1.0)
         query = self.query_vector(text, language)
         if not query:
             return Match("none", ())
@@ -207,9 +209,9 @@ class FaqMatcher:
         topic_terms = self._topic_terms[ranked[0][0]]
         coverage = sum(w * w for t, w in query.items() if t in topic_terms)
         if coverage < COVERAGE:
-            return Match("none", ranked)  # about something the FAQ does not know
+            return Match("none", ranked, coverage)  # about something the FAQ does not know
         if best >= CONFIDENT and best - runner_up >= MARGIN * best:
-            return Match("confident", ranked)
+            return Match("confident", ranked, coverage)
         if best >= UNCERTAIN:
-            return Match("uncertain", ranked)
-        return Match("none", ranked)
+            return Match("uncertain", ranked, coverage)
+        return Match("none", ranked, coverage)

