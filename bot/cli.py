@@ -52,8 +52,6 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_parsers(sub)
     inspraak_cli.add_parsers(sub)
     args = parser.parse_args(argv)
-    if args.command in (None, "run", "shell", "explain", "faq-gaps"):
-        semantic.preload()  # the sentence model loads while the content does
 
     load_dotenv(".env", override=False)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -61,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         command = args.command or ("run" if Settings.from_env().token else "shell")
         settings = Settings.from_env(require_token=command == "run")
+        if command in ("run", "shell", "explain", "faq-gaps"):
+            semantic.preload(settings.cache_dir)  # the sentence model loads while the content does
         if command == "faq-gaps":
             return asyncio.run(_faq_gaps(settings, args.limit))
         content = load_content(settings.content_dir)

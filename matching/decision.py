@@ -35,6 +35,10 @@ LEXICAL, SEMANTIC, COMBINED = "lexical", "semantic", "combined"
 MODES = (LEXICAL, SEMANTIC, COMBINED)
 
 # Calibrated on the development sets and the fresh set A (bench/faq.py), never on set B.
+# Lexically decisive: a confident lexical match this high and this far ahead is answered without
+# asking the sentence model (it never turned such a question on the development sets).
+DECISIVE_SCORE = 0.6
+DECISIVE_MARGIN = 0.2
 SEMANTIC_WEIGHT = 2.0  # joint = lexical + SEMANTIC_WEIGHT * (semantic - SEMANTIC_FLOOR)
 SEMANTIC_FLOOR = 0.3  # cosine that unrelated sentences reach anyway
 JOINT_CONFIDENT = 0.6  # a direct answer needs this joint score ...
@@ -100,29 +104,60 @@ class Matcher:
     def embed(self, text: str) -> np.ndarray | None:
         return self.semantic.embed(text) if self.semantic is not None else None
 
-    async def resolve_async(self, text: str, language: str) -> Resolution:
-        """:meth:`resolve`, with the sentence model's work off the event loop."""
-        vector = await self.semantic.embed_async(text) if self.semantic is not None else None
-        return self.resolve(text, language, vector)
+    async def resolve_async(self, text: str, language: str, mode: str = COMBINED) -> Resolution:
+        """:meth:`resolve`, with the sentence model's work (when needed) off the event loop."""
+        memo = self._read(text, language) if mode != SEMANTIC else {}
+        vector = None
+        if self._needs_model(memo, mode):
+            vector = await self.semantic.embed_async(text)  # type: ignore[union-attr]
+        return self.resolve(text, language, vector, mode, memo)
+
+    def _read(self, text: str, language: str) -> dict[str, Match]:
+        """The lexical matches of the question, with places read both ways (a number as a
+        postcode or not), as :meth:`resolve` will need them."""
+        memo: dict[str, Match] = {}
+        reading = read_places(self.geography, text)
+        for postcode in (True, False):
+            where = reading.where(any_number_is_postcode=postcode)
+            question = generalise_places(text, where.spans) if where.spans else text
+            if question not in memo:
+                memo[question] = self.lexical.match(question, language)
+        return memo
+
+    def _needs_model(self, memo: dict[str, Match], mode: str) -> bool:
+        """The model is asked unless the words alone decide (every reading lexically decisive):
+        about half of the questions, which the model's opinion never turned (bench/faq.py)."""
+        if self.semantic is None or mode == LEXICAL:
+            return False
+        return mode == SEMANTIC or not all(self._decisive(match) for match in memo.values())
+
+    def _decisive(self, match: Match) -> bool:
+        if match.outcome != "confident" or match.topic_id in self._offtopic | self._smalltalk:
+            return False
+        runner_up = match.ranked[1][1] if len(match.ranked) > 1 else 0.0
+        return match.ranked[0][1] >= DECISIVE_SCORE and match.ranked[0][1] - runner_up >= DECISIVE_MARGIN
 
     def resolve(self, text: str, language: str, vector: np.ndarray | None = None,
-                mode: str = COMBINED) -> Resolution:
+                mode: str = COMBINED, memo: dict[str, Match] | None = None) -> Resolution:
         """Decide how to answer ``text``: a topic, a gebiedsverbinder, a doubt, honest ignorance,
-        or the general contact for other municipal matters."""
-        if mode != LEXICAL and vector is None and self.semantic is not None:
-            vector = self.semantic.embed(text)
+        or the general contact for other municipal matters. ``memo`` holds the lexical matches
+        (:meth:`_read`) when already made."""
+        if memo is None:
+            memo = self._read(text, language) if mode != SEMANTIC else {}
+        if vector is None and self._needs_model(memo, mode):
+            vector = self.semantic.embed(text)  # type: ignore[union-attr]
         content = self.content
         reading = read_places(self.geography, text)
         loose = reading.where(any_number_is_postcode=True)
         question = generalise_places(text, loose.spans) if loose.spans else text
-        judgement = self.judge(question, language, vector, mode)
+        judgement = self.judge(question, language, vector, mode, memo)
         topic = content.topics.get(judgement.topic_id or "")
         confident = judgement.outcome == "confident" and topic is not None
         asks_contact = confident and topic.kind == "contact"
         where = loose if asks_contact else reading.where(any_number_is_postcode=False)
         if where.spans != loose.spans:  # a year, not a postcode: match the whole text again
             question = generalise_places(text, where.spans)
-            judgement = self.judge(question, language, vector, mode)
+            judgement = self.judge(question, language, vector, mode, memo)
             topic = content.topics.get(judgement.topic_id or "")
             confident = judgement.outcome == "confident" and topic is not None
 
@@ -157,9 +192,12 @@ class Matcher:
             for tid, score in self.semantic.rank(vector)[:top]:
                 example, _ = self.semantic.closest_example(vector, tid)
                 lines.append(f"  {score:5.2f}  {tid}  (closest: {example!r})")
-        if judgement is not None and judgement.semantic:
+        joint = judgement.ranked if judgement is not None and judgement.semantic else ()
+        if not joint and vector is not None and self.semantic is not None and lexical.ranked:
+            joint = self._combined(lexical, self.semantic.rank(vector)).ranked  # shown, not needed
+        if joint:
             lines.append("joint:")
-            lines += [f"  {score:5.2f}  {tid}" for tid, score in judgement.ranked[:top]]
+            lines += [f"  {score:5.2f}  {tid}" for tid, score in joint[:top]]
         topic = f" {resolution.topic_id}" if resolution.topic_id else ""
         lines.append(f"decision: {resolution.kind}{topic}")
         if resolution.suggestions:
@@ -172,8 +210,17 @@ class Matcher:
 
     # ------------------------------------------------------------ the evidence
 
-    def judge(self, question: str, language: str, vector: np.ndarray | None, mode: str = COMBINED) -> Judgement:
-        lexical = self.lexical.match(question, language) if mode != SEMANTIC else None
+    def judge(self, question: str, language: str, vector: np.ndarray | None, mode: str = COMBINED,
+              memo: dict[str, Match] | None = None) -> Judgement:
+        lexical = None
+        if mode != SEMANTIC:
+            lexical = memo.get(question) if memo else None
+            lexical = lexical or self.lexical.match(question, language)
+            if mode == COMBINED and self._decisive(lexical):
+                why = (f"the words alone decide (lexical {lexical.ranked[0][1]:.2f}, ahead by at least "
+                       f"{DECISIVE_MARGIN}); the model was not asked")
+                return Judgement("confident", lexical.ranked, why, lexical,
+                                 suggestions=tuple(lexical.suggestions()), close=tuple(lexical.close_alternatives()))
         if lexical is not None and lexical.outcome == "confident" and lexical.topic_id in self._smalltalk:
             return Judgement("confident", lexical.ranked, "a greeting or thanks", lexical)
         if mode == LEXICAL or vector is None or self.semantic is None:

