@@ -17,6 +17,7 @@ never a topic answer. Every decision carries its reason, for ``wijkwijzer explai
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +53,9 @@ SEMANTIC_ALONE = 0.8  # ... unless its meaning alone is this close to the topic.
 # "Did you mean…?" with the sentence model's best topics, when the best reaches FOREIGN_SEMANTIC.
 FOREIGN = 0.1
 FOREIGN_SEMANTIC = 0.5
+FOREIGN_MASKED = 0.7  # weight of the question without the FAQ's subject words (_foreign_rank)
+FOREIGN_OFFER = 0.35  # a topic offered under "Did you mean…?" for such a question scores at least this
+SUBJECT_WORDS = re.compile(r"\w*(?:wijk|platform)\w*", re.IGNORECASE)
 OFFTOPIC_SEMANTIC = 0.45  # semantic score at which "most like other municipal matters" counts
 # Semantic-only mode (for comparison in bench/faq.py)
 SEMANTIC_CONFIDENT = 0.7
@@ -234,7 +238,7 @@ class Matcher:
         semantic = self.semantic.rank(vector)
         if mode == SEMANTIC:
             return self._semantic_only(semantic)
-        return self._combined(lexical, semantic)
+        return self._combined(lexical, semantic, question)
 
     def _semantic_only(self, semantic: tuple[tuple[str, float], ...]) -> Judgement:
         (best, score), runner_up = semantic[0], semantic[1][1]
@@ -252,7 +256,19 @@ class Matcher:
             return judged("uncertain", "fair, or not far ahead")
         return judged("none", "too low")
 
-    def _combined(self, lexical: Match, semantic: tuple[tuple[str, float], ...]) -> Judgement:
+    def _foreign_rank(self, question: str, semantic: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
+        """The model's ranking of a question in another language, with the FAQ's own Dutch subject
+        words ("wijkplatformu") mostly set aside: in a Polish or Turkish sentence they outweigh the
+        words that say what is asked ("dotacja", "sübvansiyon"), and every topic is about wijkplatforms."""
+        masked = SUBJECT_WORDS.sub(" ", question)
+        if masked == question or not masked.strip() or self.semantic is None:
+            return semantic
+        full = dict(semantic)
+        blended = ((tid, (1 - FOREIGN_MASKED) * full[tid] + FOREIGN_MASKED * score)
+                   for tid, score in self.semantic.rank(self.semantic.embed(masked)))
+        return tuple(sorted(blended, key=lambda item: -item[1]))
+
+    def _combined(self, lexical: Match, semantic: tuple[tuple[str, float], ...], question: str = "") -> Judgement:
         lexical_scores = dict(lexical.ranked)
         joint = tuple(sorted(((tid, lexical_scores.get(tid, 0.0) + SEMANTIC_WEIGHT * (score - SEMANTIC_FLOOR))
                               for tid, score in semantic), key=lambda item: -item[1]))
@@ -270,14 +286,16 @@ class Matcher:
 
         if best in self._offtopic and (semantic_best >= OFFTOPIC_SEMANTIC or lexical.topic_id == best):
             return judged("offtopic", "most like other municipal matters")
+        if lexical.coverage < FOREIGN:  # never a direct answer: the model alone is not sure enough
+            if semantic[0][1] < FOREIGN_SEMANTIC:
+                return judged("none", "hardly a word the FAQ knows, and no similar meaning")
+            return judged("uncertain", "hardly a word the FAQ knows (another language?), but a similar meaning",
+                          self._foreign_rank(question, semantic), FOREIGN_OFFER)
         if score >= JOINT_CONFIDENT and score - runner_up >= JOINT_MARGIN:
             if lexical.coverage >= COVERAGE:
                 return judged("confident", "clear and ahead, in words the FAQ knows")
             if semantic_best >= SEMANTIC_ALONE:
                 return judged("confident", "clear and ahead; the meaning is close though some words are unknown")
-        if lexical.coverage < FOREIGN and semantic[0][1] >= FOREIGN_SEMANTIC:
-            return judged("uncertain", "hardly a word the FAQ knows (another language?), but a similar meaning",
-                          semantic, FOREIGN_SEMANTIC - 0.1)
         if score >= JOINT_CONFIDENT:
             return judged("none", "the question leans on words the FAQ does not know")
         return judged("none", "too low")
