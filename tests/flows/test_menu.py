@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from flows.assistant import route_table
@@ -96,3 +98,21 @@ async def test_english_navigation_words(assistant) -> None:
 
 async def test_unknown_command(resident: Resident) -> None:
     assert "Het commando /foo ken ik niet" in text_of(await resident.say("/foo bar"))
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_texts_name_the_commands_of_their_language(language: str) -> None:
+    """An English text says /cancel, /idea, /mine; a Dutch one /annuleer, /idee, /mijn."""
+    from babel.messages.pofile import read_po
+
+    from locales import po_path
+
+    other = "en" if language == "nl" else "nl"
+    ours, theirs = dict(commands(route_table(), language)), dict(commands(route_table(), other))
+    foreign = set(theirs) - set(ours)
+    with po_path(language).open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    for message in catalog:
+        text = message.string if isinstance(message.string, str) else " ".join(message.string or ())
+        named = set(re.findall(r"/(\w+)", text))
+        assert not named & foreign, f"{language}: {text!r} names {named & foreign}"
