@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 
@@ -104,6 +105,8 @@ def _run(settings: Settings, content: Content) -> int:
     from bot.app import build_application
 
     app = build_application(settings, content)
+    gc.collect()
+    gc.freeze()  # what start-up loaded (content, matchers, the model's tables) stays: full collections skip it
     app.run_polling(allowed_updates=["message", "callback_query"])
     return 0
 
