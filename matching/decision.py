@@ -57,6 +57,7 @@ FOREIGN_MASKED = 0.7  # weight of the question without the FAQ's subject words (
 FOREIGN_OFFER = 0.35  # a topic offered under "Did you mean…?" for such a question scores at least this
 SUBJECT_WORDS = re.compile(r"\w*(?:wijk|platform)\w*", re.IGNORECASE)
 OFFTOPIC_SEMANTIC = 0.45  # semantic score at which "most like other municipal matters" counts
+OFFTOPIC_CLOSE = 0.1  # no direct answer when other municipal matters score this close to the best topic
 # Semantic-only mode (for comparison in bench/faq.py)
 SEMANTIC_CONFIDENT = 0.7
 SEMANTIC_MARGIN = 0.04
@@ -286,12 +287,16 @@ class Matcher:
 
         if best in self._offtopic and (semantic_best >= OFFTOPIC_SEMANTIC or lexical.topic_id == best):
             return judged("offtopic", "most like other municipal matters")
+        if lexical.outcome == "confident" and lexical.topic_id in self._offtopic:
+            return judged("offtopic", "in the words of other municipal matters")
+        offtopic_close = any(tid in self._offtopic and score - joint_score <= OFFTOPIC_CLOSE
+                             for tid, joint_score in joint[1:SUGGESTIONS])
         if lexical.coverage < FOREIGN:  # never a direct answer: the model alone is not sure enough
             if semantic[0][1] < FOREIGN_SEMANTIC:
                 return judged("none", "hardly a word the FAQ knows, and no similar meaning")
             return judged("uncertain", "hardly a word the FAQ knows (another language?), but a similar meaning",
                           self._foreign_rank(question, semantic), FOREIGN_OFFER)
-        if score >= JOINT_CONFIDENT and score - runner_up >= JOINT_MARGIN:
+        if score >= JOINT_CONFIDENT and score - runner_up >= JOINT_MARGIN and not offtopic_close:
             if lexical.coverage >= COVERAGE:
                 return judged("confident", "clear and ahead, in words the FAQ knows")
             if semantic_best >= SEMANTIC_ALONE:
