@@ -115,6 +115,9 @@ async def test_close_alternative_is_offered_under_the_answer(resident: Resident)
 @pytest.mark.parametrize("question, topic", [
     ("Bir wijkplatform belediyeden yılda ne kadar sübvansiyon alabilir?", "subsidie-bedrag"),  # Turkish
     ("Jakie dokumenty są potrzebne do wniosku o dotację dla wijkplatformu?", "subsidie-documenten"),  # Polish
+    # the model alone once answered this confidently with "what does a wijkplatform do"
+    ("Ile wynosi dotacja dla wijkplatformu?", "subsidie-bedrag"),
+    ("Wijkplatform için sübvansiyon başvurusunu en geç ne zaman yapmalıyım?", "subsidie-aanvragen"),
 ])
 async def test_other_language_reaches_did_you_mean(resident: Resident, db, question: str, topic: str) -> None:
     replies = await resident.say(question)
@@ -123,6 +126,32 @@ async def test_other_language_reaches_did_you_mean(resident: Resident, db, quest
     assert f"t:{topic}" in actions and "other" in actions
     assert (await QuestionLog(db).gaps())[0].outcomes == "uncertain"
     assert "Daar heb ik geen antwoord op" in text_of(await resident.press("other"))
+
+
+@pytest.mark.parametrize("question", ["waar kan ik een nieuw rijbewijs aanvragen", "mijn paspoort aanvragen"])
+async def test_words_of_other_matters_never_get_a_topic_answer(assistant, question: str) -> None:
+    """'aanvragen' is a subsidy word, but 'rijbewijs' says it is another municipal matter."""
+    resolution = await assistant.services.matcher.resolve_async(question, "nl")
+    assert resolution.kind == "offtopic"
+
+
+@pytest.mark.parametrize("question", ["wie is de voorzitter van het wijkplatform in onze wijk",
+                                      "hoeveel inwoners heeft de Europawijk"])
+async def test_names_and_figures_per_wijk_are_not_known(assistant, question: str) -> None:
+    resolution = await assistant.services.matcher.resolve_async(question, "nl")
+    assert resolution.kind in ("open", "none") and resolution.kind != "topic"
+
+
+async def test_the_model_is_not_asked_when_the_words_decide(assistant) -> None:
+    matcher = assistant.services.matcher
+    asked: list[str] = []
+    original = matcher.semantic.embed
+    matcher.semantic.embed = lambda text: asked.append(text) or original(text)
+    decided = await matcher.resolve_async("Hoeveel subsidie krijgt een wijkplatform?", "nl")
+    assert decided.topic_id == "subsidie-bedrag" and asked == []
+    assert "the model was not asked" in decided.judgement.reason
+    unsure = await matcher.resolve_async("Ile wynosi dotacja dla wijkplatformu?", "nl")
+    assert unsure.kind == "uncertain" and asked
 
 
 async def test_postcode_outside_haarlem(resident: Resident) -> None:
