@@ -13,6 +13,10 @@ score is clear and ahead, with a question "Bedoelt u…?" when it is only fair, 
 when it is low. Questions about other municipal matters (passports, waste, parking) resemble the
 example questions of the FAQ's one ``offtopic`` topic: they get the municipality's general contact,
 never a topic answer. Every decision carries its reason, for ``wijkwijzer explain``.
+
+The lexical matcher runs first: when it is confident, high and far ahead, the words alone decide and
+the model is not asked (it never turned such a question on the development sets; about half of all
+questions, each saving the model's 2 ms). A question in another language never gets a direct answer.
 """
 
 from __future__ import annotations
