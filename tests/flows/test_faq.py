@@ -79,7 +79,7 @@ async def test_off_topic_in_english(assistant) -> None:
 
 
 async def test_unknown_subject_is_not_known_but_offers_nearby_topics(resident: Resident) -> None:
-    replies = await resident.say("hoeveel leden heeft het wijkplatform")
+    replies = await resident.say("krijgen vrijwilligers van het wijkplatform een onkostenvergoeding")
     assert "Daar heb ik geen antwoord op" in text_of(replies) and "Misschien helpt" in text_of(replies)
     assert any(a.startswith("t:") for a in actions_of(replies))
 
