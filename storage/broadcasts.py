@@ -72,6 +72,7 @@ class Broadcast:
     progress_chat: int | None
     progress_message: int | None
     audience: tuple[Part, ...]
+    quiet_override: bool = False
 
     def text(self, language: str) -> str:
         return self.text_en if language == "en" and self.text_en else self.text_nl
@@ -220,6 +221,10 @@ class BroadcastRepository:
         return await self._db.write(lambda conn: self._start(conn, broadcast.id, broadcast.audience, payloads,
                                                              now))
 
+    async def scheduled(self) -> list[Broadcast]:
+        rows = await self._db.fetchall("SELECT id FROM broadcasts WHERE status = 'scheduled' ORDER BY send_at, id")
+        return [b for b in [await self.get(r["id"]) for r in rows] if b is not None]
+
     async def next_send_at(self) -> dt.datetime | None:
         row = await self._db.fetchone("SELECT MIN(send_at) FROM broadcasts WHERE status = 'scheduled'")
         return parse_time(row[0]) if row and row[0] else None
@@ -274,17 +279,18 @@ class BroadcastRepository:
         await self._db.execute_write("UPDATE broadcasts SET progress_chat = ?, progress_message = ? WHERE id = ?",
                                      (chat_id, message_id, broadcast_id))
 
-    async def queue_progress(self, broadcast: Broadcast, payload: dict[str, Any]) -> None:
-        """Queue the progress message for the staff member; an older unsent one is replaced."""
+    async def queue_progress(self, broadcast: Broadcast, *payloads: dict[str, Any]) -> None:
+        """Queue progress messages for the staff member; older unsent ones are replaced."""
         if broadcast.progress_chat is None:
             return
 
         async def run(conn: aiosqlite.Connection) -> None:
             await conn.execute("DELETE FROM outbox WHERE broadcast_id = ? AND kind = 'progress' AND sent_at IS NULL"
                                " AND failed_at IS NULL", (broadcast.id,))
-            await conn.execute(
+            await conn.executemany(
                 "INSERT INTO outbox (chat_id, payload, kind, priority, broadcast_id) VALUES (?, ?, 'progress', ?, ?)",
-                (broadcast.progress_chat, json.dumps(payload, ensure_ascii=False), PROGRESS_PRIORITY, broadcast.id))
+                [(broadcast.progress_chat, json.dumps(p, ensure_ascii=False), PROGRESS_PRIORITY, broadcast.id)
+                 for p in payloads])
 
         await self._db.write(run)
 
@@ -327,7 +333,8 @@ def _broadcast(row: aiosqlite.Row, audience: tuple[Part, ...]) -> Broadcast:
 
     return Broadcast(row["id"], row["created_by"], row["text_nl"], row["text_en"], row["photo"], row["status"],
                      moment("send_at"), row["recipients"], parse_time(row["created_at"]), moment("queued_at"),
-                     moment("finished_at"), row["progress_chat"], row["progress_message"], audience)
+                     moment("finished_at"), row["progress_chat"], row["progress_message"], audience,
+                     bool(row["quiet_override"]))
 
 
 def areas_of(stadsdelen: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
