@@ -99,7 +99,7 @@ class BroadcastDuties:
         payload = self._render_progress(broadcast, progress, language, now)
         payloads = [payload] if broadcast.progress_message is not None else []
         if final:  # an edit does not notify: the final report also comes as a new message
-            payloads.append({**payload, "edit_message": None, "buttons": []})
+            payloads.append({**{k: v for k, v in payload.items() if k != "edit_message"}, "buttons": []})
             self._reported.pop(broadcast.id, None)
         await self.broadcasts.queue_progress(broadcast, *payloads)
         return len(payloads)
