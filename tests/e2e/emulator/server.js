@@ -99,6 +99,13 @@ app.get('/shim/sent', (req, res) => {
   ok(res, counts);
 });
 
+// For the tests: the bot's messages to one chat as they are now (after edits), with their ids.
+app.get('/shim/messages', (req, res) => {
+  ok(res, server.storage.botMessages
+    .filter((stored) => String(stored.message.chat_id) === String(req.query.chat))
+    .map((stored) => ({ ...stored.message, message_id: stored.messageId })));
+});
+
 // Everything else (the residents' client API: /sendMessage, /sendCallback, /getUpdates, ...).
 app.use(server.webServer);
 
