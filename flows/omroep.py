@@ -229,7 +229,11 @@ async def on_button(ctx: Context, match: re.Match[str]) -> list[Reply]:
         buttons = [Button(_("The text"), "om:e:text"), Button(_("The English text"), "om:e:en"),
                    Button(_("Who gets it"), "om:e:aud"), Button(_("When"), "om:e:when"),
                    Button(_("Back to the preview"), "om:e:back")]
+        if ctx.state.data.get("photo"):
+            buttons.insert(1, Button(_("Remove the photo"), "om:e:nophoto"))
         return [Reply(_("What do you want to change?"), Reply.column(buttons))]
+    if step == CONFIRM and what == "e" and code == "nophoto":
+        return await _go(ctx, CONFIRM, photo=None)
     if step == CONFIRM and what == "e":
         steps = {"text": TEXT, "en": ENGLISH, "aud": AUDIENCE, "when": WHEN, "back": CONFIRM}
         if code in steps:

@@ -114,8 +114,17 @@ async def test_long_text_photo_and_change_before_sending(assistant, db) -> None:
     await person.press("om:e:text")
     preview = await person.say("Kom ook naar de avond!")
     assert preview[1].text == "Kom ook naar de avond!" and "Voor: volgers in stadsdeel Centrum" in text_of(preview)
+    await person.press("om:edit")
+    assert "om:e:nophoto" in actions_of(person.last)
+    await person.press("om:e:nophoto")
+    await person.press("om:edit")
+    assert "om:e:nophoto" not in actions_of(person.last)
+    await person.press("om:e:back")
+    await person.send(photo)  # not at a photo step: explained, then the question again
+    await person.press("om:e:when")
+    await person.press("om:now")
     await person.press("om:send")
-    assert (await outbox(db))[3]["photos"] == ["FOTO1"]
+    assert (await outbox(db))[3]["photos"] == []
 
 
 async def test_nobody_in_audience_cannot_be_sent(assistant, db) -> None:
