@@ -317,9 +317,10 @@ class BroadcastRepository:
         row = await self._db.fetchone(
             "SELECT COUNT(sent_at) AS sent,"
             " SUM(sent_at IS NULL AND failed_at IS NULL) AS pending,"
-            f" SUM(failed_at IS NOT NULL AND last_error IS NOT ? AND {_BLOCKED}) AS blocked,"
-            f" SUM(failed_at IS NOT NULL AND last_error IS NOT ? AND NOT {_BLOCKED}) AS failed,"
-            " SUM(failed_at IS NOT NULL AND last_error IS ?) AS cancelled"
+            # a row the dispatcher had already taken when it was cancelled may still have been sent
+            f" SUM(sent_at IS NULL AND failed_at IS NOT NULL AND last_error IS NOT ? AND {_BLOCKED}) AS blocked,"
+            f" SUM(sent_at IS NULL AND failed_at IS NOT NULL AND last_error IS NOT ? AND NOT {_BLOCKED}) AS failed,"
+            " SUM(sent_at IS NULL AND failed_at IS NOT NULL AND last_error IS ?) AS cancelled"
             " FROM outbox WHERE broadcast_id = ? AND kind = 'broadcast'",
             (CANCELLED, CANCELLED, CANCELLED, broadcast_id))
         if row is None:

@@ -111,6 +111,9 @@ async def test_cancel_parks_unsent_and_progress_counts(db, world) -> None:
     progress = await world.progress(broadcast.id)
     assert (progress.sent, progress.pending, progress.cancelled) == (1, 0, 1)
     assert (await world.get(broadcast.id)).status == "cancelled"
+    await outbox.mark_sent(first.id + 3)  # the dispatcher had taken it before the cancellation: sent anyway
+    progress = await world.progress(broadcast.id)
+    assert (progress.sent, progress.cancelled, progress.total) == (2, 0, 4)
     assert not await world.cancel(broadcast.id)
     assert not await world.finish_if_complete(broadcast.id)  # cancelled stays cancelled
 
