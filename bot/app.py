@@ -68,6 +68,7 @@ def build_application(
                                                                cache_dir=settings.cache_dir)
         scheduler = app.bot_data[SCHEDULER] = build_scheduler(db, content, settings, notify=dispatcher.kick)
         assistant.services.schedule_changed = scheduler.changed
+        assistant.services.quiet = settings.quiet_hours
         await register_commands(app)
         await scheduler.start()  # also carries out what fell due while the assistant was down
         if settings.outbox_paused:

@@ -56,7 +56,10 @@ class OutboxRepository:
         now = to_text(utc_now())
         rows = await self._db.fetchall(
             "SELECT id, chat_id, payload, attempts FROM outbox WHERE channel = 'telegram' AND sent_at IS NULL"
-            " AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY priority DESC, id LIMIT ?",
+            " AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at <= ?)"
+            # a paused broadcast's messages wait (a cancelled one's are parked by the cancellation)
+            " AND (kind != 'broadcast' OR broadcast_id NOT IN (SELECT id FROM broadcasts WHERE status = 'paused'))"
+            " ORDER BY priority DESC, id LIMIT ?",
             (now, limit))
         return [OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"]) for r in rows]
 
