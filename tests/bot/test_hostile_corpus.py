@@ -12,6 +12,7 @@ fixed defect makes the case fail until its mark is removed.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,10 @@ from dataclasses import dataclass
 import pytest
 from telegram.error import NetworkError
 
+from content import load_content
+from content.errors import ContentError
+from content.geography import Geography
+from content.loader import BUNDLED_DIR, POLYGONS_FILE
 from storage import ConversationRepository, NewSubmission, StaffRepository, SubmissionRepository
 from tests.auxil.app import offline_application, running
 from tests.auxil.hostile import FaultyRequest, Harness, db_files, message
@@ -442,3 +447,50 @@ async def test_hostile_input(case: Case, tmp_path, content, caplog: pytest.LogCa
             assert h.sent(), "the application stopped answering"
         else:
             assert WELCOME in h.texts(), "the application stopped answering"
+
+
+# ---------------------------------------------------------------- corrupt content (an operator's mistake)
+
+def _geojson(change: Callable[[dict], object]) -> bytes:
+    data = json.loads((BUNDLED_DIR / POLYGONS_FILE).read_text(encoding="utf-8"))
+    change(data)
+    return json.dumps(data).encode()
+
+
+def _set_geometry(geometry: object) -> Callable[[dict], object]:
+    return lambda data: data["features"][0].__setitem__("geometry", geometry)
+
+
+CONTENT = "defect 7 of issue 10 (content errors as one line), fixed on branch harden"
+CONTENT_CASES = [
+    # (id, file, bytes, fixed on)
+    ("faq-not-utf8", "faq.yaml", "vraag: caf\xe9\n".encode("latin-1"), CONTENT),
+    ("wijken-not-utf8", "wijken.yaml", "naam: caf\xe9\n".encode("latin-1"), CONTENT),
+    ("themes-utf16", "themes.yaml", "themes: []".encode("utf-16"), CONTENT),
+    ("faq-a-list", "faq.yaml", b"- 1\n- 2\n", ""),
+    ("faq-empty", "faq.yaml", b"", ""),
+    ("faq-broken-yaml", "faq.yaml", b"topics: [\n", ""),
+    ("geojson-not-utf8", POLYGONS_FILE, b'{"type": "caf\xe9"}', ""),
+    ("geojson-a-list", POLYGONS_FILE, b"[]", CONTENT),
+    ("geojson-feature-not-an-object", POLYGONS_FILE, b'{"type": "FeatureCollection", "features": [1]}', CONTENT),
+    ("geojson-geometry-null", POLYGONS_FILE, _geojson(_set_geometry(None)), CONTENT),
+    ("geojson-coordinates-ragged", POLYGONS_FILE,
+     _geojson(_set_geometry({"type": "Polygon", "coordinates": [[[4.6, 52.3], [4.7]]]})), CONTENT),
+    ("geojson-coordinates-text", POLYGONS_FILE, _geojson(_set_geometry({"type": "Polygon", "coordinates": "x"})),
+     CONTENT),
+]
+
+
+@pytest.mark.parametrize(("file", "data"), [
+    pytest.param(file, data, id=case_id,
+                 marks=[pytest.mark.xfail(strict=True, reason=fixed)] if fixed else [])
+    for case_id, file, data, fixed in CONTENT_CASES])
+def test_corrupt_content_is_one_line_naming_the_file(tmp_path, file: str, data: bytes) -> None:
+    """check-content (and the start) refuse it with one line: file, entry and field; never a traceback.
+
+    Whatever check-content lets through must also build the geography the running bot uses."""
+    (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / file).write_bytes(data)
+    with pytest.raises(ContentError) as refused:
+        Geography(load_content(tmp_path))
+    assert "\n" not in str(refused.value) and str(refused.value).startswith(file)
