@@ -207,6 +207,7 @@ async def delete_database(h: Harness) -> None:
 async def refused_and_not_recreated(h: Harness) -> None:
     assert h.records_above_warning, "an ERROR log is expected when the database file disappeared"
     assert "Wat wilt u doorgeven" not in h.texts()  # no question whose answer would be lost
+    assert not any(path.exists() for path in db_files(h.db_path))  # and no fresh, empty database in its place
 
 
 async def unauthorized(h: Harness) -> None:
