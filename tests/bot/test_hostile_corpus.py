@@ -192,6 +192,12 @@ async def flood(h: Harness) -> None:
         await h.say("/help")
 
 
+async def send_with_surrogate_name(h: Harness) -> None:
+    """A Telegram name with a lone surrogate (some clients send them), shown to staff with consent."""
+    await h.say("ja", **{"from": {**user(RESIDENT), "first_name": "Jan \udc9f"}})
+    await h.press("in:send")
+
+
 def answered_at_most(count: int) -> Action:
     async def check(h: Harness) -> None:
         assert 1 <= len(h.sent()) <= count, len(h.sent())
@@ -314,6 +320,9 @@ CASES = [
     Case("lone-surrogate-add-info", lambda h: h.say("Het gaat om de kant \ud83d bij de speeltuin."), (ADDED,),
          setup=in_add_info, changes=("submissions", "submission_events", "outbox", "conversations"),
          xfail=HARDEN.format("10 (lone surrogates; the step was cleared before the write)")),
+    Case("lone-surrogate-in-name", send_with_surrogate_name, ("Verstuurd",), setup=in_intake_name,
+         changes=("submissions", "submission_events", "outbox", "conversations", "residents"),
+         xfail=HARDEN.format("10 (lone surrogates)")),
     # ---- updates the assistant does not take part in
     Case("edited-message", lambda h: h.raw(edited_message=message(text="/start", edit_date=1)), SILENT),
     Case("channel-post", lambda h: h.raw(channel_post={**message(text="/start", chat=CHANNEL), "from": None}),
@@ -349,6 +358,7 @@ CASES = [
     Case("callback-65-bytes", lambda h: h.press("m:" + "f" * 63), (STALE_BUTTON,)),
     Case("callback-unicode", lambda h: h.press("m:faq😀"), (STALE_BUTTON,)),
     Case("callback-nul", lambda h: h.press("menu\x00"), (STALE_BUTTON,)),
+    Case("callback-lone-surrogate", lambda h: h.press("m:faq\ud800"), (STALE_BUTTON,)),
     Case("callback-unknown-topic", lambda h: h.press("t:../../etc"), (STALE_BUTTON,)),
     Case("callback-unknown-language", lambda h: h.press("lang:xx"), (LANGUAGE,)),
     Case("callback-send-without-draft", lambda h: h.press("in:send"), ("al verstuurd",)),
