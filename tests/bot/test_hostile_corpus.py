@@ -230,9 +230,12 @@ async def polling_network_error(h: Harness) -> None:
     await h.app.process_error(update=None, error=NetworkError("httpx.ConnectError: All connection attempts failed"))
 
 
-HARDEN = "defect {} of issue 10, fixed on branch harden"
-PRIV = "defect 1 of issue 10 (consent), fixed on branch priv"
-PACING = "defect 3 of issue 10 (flood control), fixed on branch pacing"
+# Defects of issue 10 that other branches fix; OPEN: no branch had fixed it when the case was written.
+HARDEN = "issue 10, defect {}: fixed on branch harden"
+PRIV = "issue 10, defect {}: fixed on branch priv"
+CONSENT = "issue 10, defect 1 (consent read as yes): fixed on branch harden"
+PACING = "issue 10, defect 3 (flood control): fixed on branch pacing"
+OPEN = "issue 10, defect {}: not fixed on any branch yet when this case was written"
 QUESTIONS = ("unanswered_questions",)  # the log of questions the sources do not answer
 STATE = ("conversations",)
 
@@ -259,7 +262,7 @@ CASES = [
     Case("null-and-control-bytes", lambda h: h.say("hallo\x00\x07\x1b[31m"), ("Stel gerust uw vraag",)),
     Case("zalgo", lambda h: h.say("w" + "\u0301\u0302\u0303" * 200 + "ie"), ("Ik ben Wijkwijzer",)),
     Case("lone-surrogate", lambda h: h.say("hallo \ud800 daar, wie is de gebiedsverbinder?"),
-         ("gebiedsverbinder",), changes=QUESTIONS, xfail=HARDEN.format("10 (lone surrogates)")),
+         ("gebiedsverbinder",), changes=QUESTIONS, xfail=OPEN.format("10 (lone surrogates)")),
     # ---- commands
     Case("unknown-command", lambda h: h.say("/hack"), (UNKNOWN_COMMAND,)),
     Case("slash-only", lambda h: h.say("/"), (NO_ANSWER,), changes=QUESTIONS),
@@ -275,9 +278,9 @@ CASES = [
     Case("staff-open-with-page", lambda h: h.say("/open 99999999999999999999"), (STAFF_ONLY,)),
     Case("staff-inspraakbeheer-as-resident", lambda h: h.say("/inspraakbeheer"), ("alleen",)),
     Case("start-campaign-payload", lambda h: h.say("/start campagne2026"), (WELCOME,),
-         xfail=HARDEN.format("9 (/start with an unknown payload)")),
+         xfail=OPEN.format("9 (/start with an unknown payload)")),
     Case("start-utm-payload", lambda h: h.say("/start utm_source-poster_zuid"), (WELCOME,),
-         xfail=HARDEN.format("9 (/start with an unknown payload)")),
+         xfail=OPEN.format("9 (/start with an unknown payload)")),
     Case("start-unknown-wijk-poster", lambda h: h.say("/start w-WK999999"), (WELCOME,)),
     Case("start-overlong-payload", lambda h: h.say("/start " + "A" * 65), (WELCOME,)),
     Case("start-path-payload", lambda h: h.say("/start ../../etc/passwd"), (WELCOME,)),
@@ -316,13 +319,13 @@ CASES = [
          ("Wilt u foto's",), setup=in_intake_text, changes=STATE,
          check=lambda h: _state_text_is("{reference} {text} {0} %s %(x)s {{}} en meer tekst")(h)),
     Case("lone-surrogate-intake-text", lambda h: h.say("Meer bankjes \udc80 bij de vijver graag"), ("Wilt u foto's",),
-         setup=in_intake_text, changes=STATE, xfail=HARDEN.format("10 (lone surrogates)")),
+         setup=in_intake_text, changes=STATE, xfail=OPEN.format("10 (lone surrogates)")),
     Case("lone-surrogate-add-info", lambda h: h.say("Het gaat om de kant \ud83d bij de speeltuin."), (ADDED,),
          setup=in_add_info, changes=("submissions", "submission_events", "outbox", "conversations"),
-         xfail=HARDEN.format("10 (lone surrogates; the step was cleared before the write)")),
+         xfail=OPEN.format("10 (lone surrogates; the step was cleared before the write)")),
     Case("lone-surrogate-in-name", send_with_surrogate_name, ("Verstuurd",), setup=in_intake_name,
          changes=("submissions", "submission_events", "outbox", "conversations", "residents"),
-         xfail=HARDEN.format("10 (lone surrogates)")),
+         xfail=OPEN.format("10 (lone surrogates)")),
     # ---- updates the assistant does not take part in
     Case("edited-message", lambda h: h.raw(edited_message=message(text="/start", edit_date=1)), SILENT),
     Case("channel-post", lambda h: h.raw(channel_post={**message(text="/start", chat=CHANNEL), "from": None}),
@@ -379,11 +382,11 @@ CASES = [
     Case("inspraakbeheer-button-from-resident", lambda h: h.press("ib:cancelyes:1"), ("alleen",)),
     # ---- consent must be unambiguous
     Case("consent-name-niet-graag", lambda h: h.say("niet graag"), (ASK_NAME,), setup=in_intake_name,
-         changes=STATE, check=at_step("name", "consent_name"), xfail=PRIV),
+         changes=STATE, check=at_step("name", "consent_name"), xfail=CONSENT),
     Case("consent-reply-nee-liever-niet-ok", lambda h: h.say("nee, liever niet. ok?"), (ASK_REPLY,),
-         setup=in_intake_reply, changes=STATE, check=at_step("reply", "consent_reply"), xfail=PRIV),
+         setup=in_intake_reply, changes=STATE, check=at_step("reply", "consent_reply"), xfail=CONSENT),
     Case("consent-name-no-not-ok", lambda h: h.say("no, not ok"), (ASK_NAME,), setup=in_intake_name,
-         changes=STATE, check=at_step("name", "consent_name"), xfail=PRIV),
+         changes=STATE, check=at_step("name", "consent_name"), xfail=CONSENT),
     Case("consent-name-injection", lambda h: h.say("'; UPDATE submissions SET consent_reply=1; --"), (ASK_NAME,),
          setup=in_intake_name, check=at_step("name", "consent_name")),
     # ---- faults around the messages
@@ -393,7 +396,7 @@ CASES = [
     Case("polling-network-error", polling_network_error, SILENT,
          xfail=HARDEN.format("8 (network errors: one WARNING per outage)")),
     Case("database-file-deleted", lambda h: h.say("/idee"), (), setup=delete_database, changes=(ANY_TABLE,),
-         quiet=False, check=refused_and_not_recreated, xfail=HARDEN.format("4 (database file deleted)")),
+         quiet=False, check=refused_and_not_recreated, xfail=PRIV.format("4 (database file deleted)")),
 ]
 
 
@@ -472,7 +475,7 @@ def _set_geometry(geometry: object) -> Callable[[dict], object]:
     return lambda data: data["features"][0].__setitem__("geometry", geometry)
 
 
-CONTENT = "defect 7 of issue 10 (content errors as one line), fixed on branch harden"
+CONTENT = OPEN.format("7 (content errors as one line)")
 CONTENT_CASES = [
     # (id, file, bytes, fixed on)
     ("faq-not-utf8", "faq.yaml", "vraag: caf\xe9\n".encode("latin-1"), CONTENT),
