@@ -118,6 +118,11 @@ async def in_add_info(h: Harness) -> None:
     await h.press("my:1:info")
 
 
+async def as_staff(h: Harness) -> None:
+    """The person pressing is the gebiedsverbinder of Noord."""
+    await StaffRepository(h.db).add(RESIDENT, "gebiedsverbinder", "noord")
+
+
 def at_step(step: str, *absent: str) -> Action:
     """The resident is still at ``step`` of their conversation, without the answers ``absent``."""
     async def check(h: Harness) -> None:
@@ -354,6 +359,12 @@ CASES = [
     Case("callback-staff-13-digits", lambda h: h.press("st:1234567890123:af"), (STALE_BUTTON,)),
     Case("callback-open-empty", lambda h: h.press("op:"), (STALE_BUTTON,)),
     Case("callback-open-huge", lambda h: h.press("op:99999999999999999999"), (STALE_BUTTON,)),
+    Case("callback-inspraak-huge-id-as-staff", lambda h: h.press("ib:cancel:99999999999999999999"), (STALE_BUTTON,),
+         setup=as_staff, xfail=HARDEN.format("6 (forged button data: /inspraakbeheer window ids)")),
+    Case("callback-inspraak-confirm-huge-id-as-staff", lambda h: h.press("ib:cancelyes:99999999999999999999"),
+         (STALE_BUTTON,), setup=as_staff, xfail=HARDEN.format("6 (forged button data: /inspraakbeheer window ids)")),
+    Case("callback-inspraak-superscript-as-staff", lambda h: h.press("ib:cancel:²"), (STALE_BUTTON,),
+         setup=as_staff),
     Case("callback-group-superscript", lambda h: h.press("g:geld:²"), (STALE_BUTTON,)),
     Case("callback-group-unknown", lambda h: h.press("g:x:²"), (STALE_BUTTON,)),
     Case("callback-negative-id", lambda h: h.press("my:-1"), (STALE_BUTTON,)),
