@@ -60,7 +60,7 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
 
     async def post_init(app: Application) -> None:
-        db = await Database.open(settings.db_path)
+        db = await Database.open(settings.db_path, recreate=settings.db_recreate)
         app.bot_data[DATABASE] = db
         dispatcher = OutboxDispatcher(app.bot, OutboxRepository(db))
         app.bot_data[OUTBOX] = dispatcher

@@ -30,6 +30,7 @@ from matching import semantic
 from matching.gaps import group_by_meaning
 from matching.semantic import ModelError
 from storage import Database, QuestionLog
+from storage.db import DatabaseMissing, check_not_lost
 
 GAPS_READ = 2000  # distinct unanswered questions read for grouping
 
@@ -61,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         command = args.command or ("run" if Settings.from_env().token else "shell")
         settings = Settings.from_env(require_token=command == "run")
+        if command not in ("check-content", "explain"):
+            check_not_lost(settings.db_path, recreate=settings.db_recreate)
         if command == "faq-gaps":
             return asyncio.run(_faq_gaps(settings, args.limit))
         content = load_content(settings.content_dir)
@@ -88,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         semantic.shared_encoder()  # a missing or broken model stops the start, before Telegram is contacted
         return _run(settings, content)
     except ModelError as exc:
+        print(f"wijkwijzer: {exc}", file=sys.stderr)
+        return 2
+    except DatabaseMissing as exc:
         print(f"wijkwijzer: {exc}", file=sys.stderr)
         return 2
     except ConfigError as exc:

@@ -36,6 +36,8 @@ class Settings:
     quiet_hours: QuietHours | None = QuietHours.parse(DEFAULT_QUIET_HOURS)
     # where the topics' sentence embeddings are kept between starts; None: not kept on disk
     cache_dir: Path | None = None
+    # start with an empty database where one existed and is now gone (after a deliberate decision)
+    db_recreate: bool = False
 
     @property
     def base_file_url(self) -> str:
@@ -64,6 +66,10 @@ class Settings:
         if Path(db_path).is_dir():
             raise ConfigError("WIJKWIJZER_DB", f"is a directory, expected a database file: {db_path!r}")
 
+        recreate = env.get("WIJKWIJZER_DB_RECREATE", "").strip().lower()
+        if recreate not in ("", "0", "1", "false", "true", "no", "yes"):
+            raise ConfigError("WIJKWIJZER_DB_RECREATE", f"must be 1 or 0 (true/false), not {recreate!r}")
+
         content_dir = env.get("WIJKWIJZER_CONTENT", "").strip() or None
         if content_dir is not None and not Path(content_dir).is_dir():
             raise ConfigError("WIJKWIJZER_CONTENT", f"is not a directory: {content_dir!r}")
@@ -82,4 +88,4 @@ class Settings:
             raise ConfigError("WIJKWIJZER_CACHE_DIR", f"is not a directory: {cache!r}")
         cache_dir = Path(cache) if cache else default_cache_dir()
         return cls(token, base_url, db_path, content_dir, outbox_paused=paused in ("1", "true", "yes"),
-                   quiet_hours=quiet, cache_dir=cache_dir)
+                   quiet_hours=quiet, cache_dir=cache_dir, db_recreate=recreate in ("1", "true", "yes"))

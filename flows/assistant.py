@@ -23,7 +23,7 @@ from flows.common import unknown_choice
 from flows.context import Context, Services
 from flows.dispatch import RouteTable, Step, call
 from flows.types import Incoming, InputKind, Reply
-from locales import _, language_from_telegram, use_language
+from locales import N_, _, language_from_telegram, use_language
 from matching.decision import Matcher
 from matching.lexical import FaqMatcher
 from matching.semantic import SemanticScorer, shared_encoder
@@ -38,6 +38,7 @@ from storage import (
     StaffRepository,
     SubmissionRepository,
 )
+from storage.db import DatabaseUnavailable
 from storage.inspraak import InspraakRepository
 
 # Every flow module declares its commands, buttons and steps; the table joins them and refuses
@@ -45,6 +46,9 @@ from storage.inspraak import InspraakRepository
 FLOWS = (menu, faq, contact, mijnwijk, follow, inspraak, intake, mine, staff, inspraakbeheer)
 
 log = logging.getLogger(__name__)
+
+# Said when the database file was deleted or replaced while running (storage/db.py refuses writes then).
+NOT_SAVED = N_("Something is going wrong with saving: your message was not saved. Please try again later.")
 
 
 def route_table() -> RouteTable:
@@ -88,14 +92,21 @@ class Assistant:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one input of one resident."""
         resident = await self.services.residents.get(incoming.user_id)
-        if resident is not None and resident.inactive_at is not None:
-            await self.services.residents.mark_active(incoming.user_id)  # they write again: deliver again
         language = (resident.language if resident and resident.language
                     else language_from_telegram(incoming.language_code))
+        if resident is not None and resident.inactive_at is not None:
+            try:
+                await self.services.residents.mark_active(incoming.user_id)  # they write again: deliver again
+            except DatabaseUnavailable:
+                with use_language(language):
+                    return [Reply(_(NOT_SAVED))]
         state = await self.services.conversations.get(incoming.user_id)
         ctx = Context(incoming, language, resident, state, self.services)
         with use_language(language):
-            return await self._route(ctx)
+            try:
+                return await self._route(ctx)
+            except DatabaseUnavailable:  # logged once at ERROR by the database
+                return [Reply(_(NOT_SAVED))]
 
     async def _route(self, ctx: Context) -> list[Reply]:
         incoming = ctx.incoming

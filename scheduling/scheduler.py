@@ -18,6 +18,7 @@ from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from storage.db import DatabaseUnavailable
 from storage.timestamps import utc_now
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,8 @@ class Scheduler:
         async with self._locks[engine.name]:
             try:
                 return await engine.run_due(self._clock())
+            except DatabaseUnavailable:
+                return 0  # logged once by the database; nothing can be recorded until a restart
             except Exception:  # one engine's failure must not stop the others or the bot
                 log.exception("scheduled duty %s failed; it is tried again", engine.name)
                 return 0
