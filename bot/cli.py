@@ -10,6 +10,7 @@
   wijkwijzer export           submissions with their history, as CSV or JSON
   wijkwijzer inspraak ...     add, list, edit or cancel consultation windows
   wijkwijzer link --wijk N    the t.me link (and QR code) for a poster in a wijk
+  wijkwijzer backup FILE      a consistent copy of the database, also while the bot runs
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import sys
 
 from dotenv import load_dotenv
 
-from bot import admin, inspraak_cli
+from bot import admin, inspraak_cli, operations
 from bot.config import ConfigError, Settings
 from content import Content, ContentError, load_content
 from content.geography import Geography
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     explain.add_argument("--lang", choices=("nl", "en"), default="nl")
     admin.add_parsers(sub)
     inspraak_cli.add_parsers(sub)
+    operations.add_parsers(sub)
     args = parser.parse_args(argv)
     if args.command in (None, "run", "shell", "explain", "faq-gaps"):
         semantic.preload()  # the sentence model loads while the content does
@@ -64,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(require_token=command == "run")
         if command not in ("check-content", "explain"):
             check_not_lost(settings.db_path, recreate=settings.db_recreate)
+        if command == "backup":
+            return operations.run_backup(args, settings)
         if command == "faq-gaps":
             return asyncio.run(_faq_gaps(settings, args.limit))
         content = load_content(settings.content_dir)

@@ -15,6 +15,7 @@ from scheduling.quiet import QuietHours
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "wijkwijzer.sqlite3"
 DEFAULT_QUIET_HOURS = "21:00-08:00"
+DEFAULT_BACKUP_KEEP = 7
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 
@@ -38,6 +39,9 @@ class Settings:
     cache_dir: Path | None = None
     # start with an empty database where one existed and is now gone (after a deliberate decision)
     db_recreate: bool = False
+    # the daily backup: where (None: no daily backup) and how many to keep
+    backup_dir: Path | None = None
+    backup_keep: int = DEFAULT_BACKUP_KEEP
 
     @property
     def base_file_url(self) -> str:
@@ -87,5 +91,19 @@ class Settings:
         if cache and Path(cache).exists() and not Path(cache).is_dir():
             raise ConfigError("WIJKWIJZER_CACHE_DIR", f"is not a directory: {cache!r}")
         cache_dir = Path(cache) if cache else default_cache_dir()
+        backup = env.get("WIJKWIJZER_BACKUP_DIR", "").strip()
+        if backup and Path(backup).exists() and not Path(backup).is_dir():
+            raise ConfigError("WIJKWIJZER_BACKUP_DIR", f"is not a directory: {backup!r}")
+        backup_keep = _positive(env, "WIJKWIJZER_BACKUP_KEEP", DEFAULT_BACKUP_KEEP)
         return cls(token, base_url, db_path, content_dir, outbox_paused=paused in ("1", "true", "yes"),
-                   quiet_hours=quiet, cache_dir=cache_dir, db_recreate=recreate in ("1", "true", "yes"))
+                   quiet_hours=quiet, cache_dir=cache_dir, db_recreate=recreate in ("1", "true", "yes"),
+                   backup_dir=Path(backup) if backup else None, backup_keep=backup_keep)
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not re.fullmatch(r"[0-9]{1,6}", text) or int(text) < 1:
+        raise ConfigError(name, f"must be a positive whole number, not {text!r}")
+    return int(text)

@@ -8,6 +8,7 @@ from bot.config import Settings
 from content.model import Content
 from flows.inspraak import notice
 from scheduling import DutyEngine, Scheduler
+from scheduling.backup import DailyBackup
 from scheduling.inspraak import InspraakNotices
 from storage import Database
 
@@ -20,4 +21,6 @@ def build_scheduler(db: Database, content: Content, settings: Settings, *,
                                                                                  now),
                         quiet=settings.quiet_hours, notify=notify),
     ]
+    if settings.backup_dir is not None:
+        engines.append(DailyBackup(db, settings.backup_dir, settings.backup_keep))
     return Scheduler(engines)
