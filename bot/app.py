@@ -65,7 +65,8 @@ def build_application(
         dispatcher = OutboxDispatcher(app.bot, OutboxRepository(db))
         app.bot_data[OUTBOX] = dispatcher
         assistant = app.bot_data[ASSISTANT] = Assistant.create(db, content, notify=dispatcher.kick,
-                                                               cache_dir=settings.cache_dir)
+                                                               cache_dir=settings.cache_dir,
+                                                               retention_days=settings.retention_days)
         scheduler = app.bot_data[SCHEDULER] = build_scheduler(db, content, settings, notify=dispatcher.kick)
         assistant.services.schedule_changed = scheduler.changed
         await register_commands(app)

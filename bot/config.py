@@ -16,6 +16,7 @@ DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "wijkwijzer.sqlite3"
 DEFAULT_QUIET_HOURS = "21:00-08:00"
 DEFAULT_BACKUP_KEEP = 7
+DEFAULT_RETENTION_DAYS = 365
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 
@@ -42,6 +43,8 @@ class Settings:
     # the daily backup: where (None: no daily backup) and how many to keep
     backup_dir: Path | None = None
     backup_keep: int = DEFAULT_BACKUP_KEEP
+    # days after closing that a submission keeps its personal data
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
     @property
     def base_file_url(self) -> str:
@@ -95,9 +98,11 @@ class Settings:
         if backup and Path(backup).exists() and not Path(backup).is_dir():
             raise ConfigError("WIJKWIJZER_BACKUP_DIR", f"is not a directory: {backup!r}")
         backup_keep = _positive(env, "WIJKWIJZER_BACKUP_KEEP", DEFAULT_BACKUP_KEEP)
+        retention_days = _positive(env, "WIJKWIJZER_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
         return cls(token, base_url, db_path, content_dir, outbox_paused=paused in ("1", "true", "yes"),
                    quiet_hours=quiet, cache_dir=cache_dir, db_recreate=recreate in ("1", "true", "yes"),
-                   backup_dir=Path(backup) if backup else None, backup_keep=backup_keep)
+                   backup_dir=Path(backup) if backup else None, backup_keep=backup_keep,
+                   retention_days=retention_days)
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:

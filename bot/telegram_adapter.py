@@ -83,6 +83,9 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], *,
                        pressed: MaybeInaccessibleMessage | None = None) -> None:
     """Send the replies; a reply marked ``edit`` replaces the message whose button was pressed."""
     for reply in replies:
+        if reply.document is not None:
+            name, data = reply.document
+            await bot.send_document(chat_id, data, filename=name)
         for position, photo in enumerate(reply.photos):
             caption = truncate(reply.text.split("\n", 1)[0], MAX_CAPTION)
             await bot.send_photo(chat_id, photo, caption=f"{caption} ({position + 1}/{len(reply.photos)})")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from content.geography import Geography
 from content.model import Content
-from flows import contact, faq, follow, inspraak, inspraakbeheer, intake, menu, mijnwijk, mine, staff
+from flows import contact, faq, follow, inspraak, inspraakbeheer, intake, menu, mijnwijk, mine, privacy, staff
 from flows.common import unknown_choice
 from flows.context import Context, Services
 from flows.dispatch import RouteTable, Step, call
@@ -40,10 +40,11 @@ from storage import (
 )
 from storage.db import DatabaseUnavailable
 from storage.inspraak import InspraakRepository
+from storage.privacy import PrivacyRepository
 
 # Every flow module declares its commands, buttons and steps; the table joins them and refuses
 # two flows that claim the same thing.
-FLOWS = (menu, faq, contact, mijnwijk, follow, inspraak, intake, mine, staff, inspraakbeheer)
+FLOWS = (menu, faq, contact, mijnwijk, follow, inspraak, intake, mine, staff, inspraakbeheer, privacy)
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class Assistant:
 
     @classmethod
     def create(cls, db: Database, content: Content, notify: Callable[[], None] | None = None,
-               cache_dir: Path | None = None) -> Assistant:
+               cache_dir: Path | None = None, retention_days: int = 365) -> Assistant:
         """Build the assistant; ``cache_dir`` keeps the topics' sentence embeddings between starts."""
         geography = Geography(content)
         services = Services(
@@ -84,6 +85,8 @@ class Assistant:
             routes=route_table(),
             followings=FollowingRepository(db),
             inspraak=InspraakRepository(db),
+            privacy=PrivacyRepository(db),
+            retention_days=retention_days,
         )
         if notify is not None:
             services.notify = notify

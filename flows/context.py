@@ -22,6 +22,7 @@ from storage import (
     SubmissionRepository,
 )
 from storage.inspraak import InspraakRepository
+from storage.privacy import PrivacyRepository
 
 
 @dataclass
@@ -38,6 +39,9 @@ class Services:
     routes: RouteTable
     followings: FollowingRepository
     inspraak: InspraakRepository
+    privacy: PrivacyRepository
+    # days after closing that a submission keeps its personal data (WIJKWIJZER_RETENTION_DAYS)
+    retention_days: int = 365
     # Called after messages were queued in the outbox, so a channel can deliver them at once.
     notify: Callable[[], None] = field(default=lambda: None)
     # Called after something that changes a schedule was saved (a window, a digest setting).

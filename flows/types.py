@@ -65,6 +65,8 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
     edit: bool = False  # replace the message whose button was chosen (paging)
     photos: tuple[str, ...] = ()  # platform file ids, sent before the text
+    # a file for this person only (name, content), sent before the text; never queued in the outbox
+    document: tuple[str, bytes] | None = None
 
     @staticmethod
     def column(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:

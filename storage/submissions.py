@@ -58,6 +58,7 @@ class Submission:
     created_at: str
     updated_at: str
     buurt: str | None = None
+    anonymised_at: str | None = None  # the resident's personal data was removed (AVG)
     photos: tuple[str, ...] = ()
 
     @property
