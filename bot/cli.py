@@ -11,6 +11,7 @@
   wijkwijzer inspraak ...     add, list, edit or cancel consultation windows
   wijkwijzer link --wijk N    the t.me link (and QR code) for a poster in a wijk
   wijkwijzer backup FILE      a consistent copy of the database, also while the bot runs
+  wijkwijzer retention        remove personal data from long-closed submissions (--dry-run: show only)
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             check_not_lost(settings.db_path, recreate=settings.db_recreate)
         if command == "backup":
             return operations.run_backup(args, settings)
+        if command == "retention":
+            return asyncio.run(operations.run_retention(args, settings))
         if command == "faq-gaps":
             return asyncio.run(_faq_gaps(settings, args.limit))
         content = load_content(settings.content_dir)

@@ -10,6 +10,7 @@ from flows.inspraak import notice
 from scheduling import DutyEngine, Scheduler
 from scheduling.backup import DailyBackup
 from scheduling.inspraak import InspraakNotices
+from scheduling.retention import Retention
 from storage import Database
 
 
@@ -20,6 +21,7 @@ def build_scheduler(db: Database, content: Content, settings: Settings, *,
         InspraakNotices(db, content, lambda window, kind, language, now: notice(content, window, kind, language,
                                                                                  now),
                         quiet=settings.quiet_hours, notify=notify),
+        Retention(db, settings.retention_days),
     ]
     if settings.backup_dir is not None:
         engines.append(DailyBackup(db, settings.backup_dir, settings.backup_keep))
