@@ -11,6 +11,7 @@
   wijkwijzer inspraak ...     add, list, edit or cancel consultation windows
   wijkwijzer link --wijk N    the t.me link (and QR code) for a poster in a wijk
   wijkwijzer backup FILE      a consistent copy of the database, also while the bot runs
+  wijkwijzer audit            what staff and operators did (--since DATE)
   wijkwijzer retention        remove personal data from long-closed submissions (--dry-run: show only)
 """
 
@@ -69,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             check_not_lost(settings.db_path, recreate=settings.db_recreate)
         if command == "backup":
             return operations.run_backup(args, settings)
+        if command == "audit":
+            return asyncio.run(operations.run_audit(args, settings))
         if command == "retention":
             return asyncio.run(operations.run_retention(args, settings))
         if command == "faq-gaps":

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
 from bot.config import Settings
 from storage import Database
+from storage.audit import AuditLog
 from storage.backup import BackupError, backup_to
 from storage.privacy import PrivacyRepository
 from storage.timestamps import utc_now
@@ -20,6 +22,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     retention = sub.add_parser("retention", help="remove personal data from submissions closed longer ago than "
                                                  "WIJKWIJZER_RETENTION_DAYS")
     retention.add_argument("--dry-run", action="store_true", help="only show what would be removed")
+    audit = sub.add_parser("audit", help="list what staff and operators did (the append-only audit log)")
+    audit.add_argument("--since", type=dt.date.fromisoformat, help="only from this date on (YYYY-MM-DD, UTC)")
 
 
 def run_backup(args: argparse.Namespace, settings: Settings) -> int:
@@ -50,3 +54,20 @@ async def run_retention(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     finally:
         await db.close()
+
+
+async def run_audit(args: argparse.Namespace, settings: Settings) -> int:
+    db = await Database.open(settings.db_path, recreate=settings.db_recreate)
+    try:
+        records = await AuditLog(db).since(args.since.isoformat() if args.since else None)
+    finally:
+        await db.close()
+    if not records:
+        print("No audit entries" + (f" since {args.since}." if args.since else " yet."))
+        return 0
+    for record in records:
+        entry = record.entry
+        who = f"{entry.actor} {entry.actor_id}" if entry.actor_id is not None else entry.actor
+        details = json.dumps(entry.details, ensure_ascii=False, sort_keys=True) if entry.details else ""
+        print(f"{record.at[:19].replace('T', ' ')}Z  {who:18} {entry.action:18} {entry.subject or '-':16} {details}")
+    return 0
