@@ -115,11 +115,15 @@ async def erase(ctx: Context, remove_submissions: bool) -> list[Reply]:
     ctx.state = None
     if erasure.withdrawn:
         ctx.services.notify()
-    if remove_submissions:
+    if not any(erasure.as_dict().values()):
+        text = _("There was nothing to remove: I store nothing about you.")
+    elif remove_submissions and erasure.submissions_removed:
         text = _("Done: your data and what you sent are removed. If you write to me again, I start afresh.")
-    else:
+    elif erasure.submissions_anonymised:
         text = _("Done: your data is removed. What you sent stays for the municipality without your name. If you "
                  "write to me again, I start afresh.")
+    else:
+        text = _("Done: your data is removed. If you write to me again, I start afresh.")
     return [Reply(text)]
 
 

@@ -186,3 +186,17 @@ async def test_forget_me_can_remove_submissions_too(assistant, db: Database) -> 
     assert message.chat_id == STAFF and removed.reference in message.payload["text"]
     assert "ingetrokken" in message.payload["text"] and "Anna" not in json.dumps(message.payload)
     assert "van Anna" not in json.dumps([dict(r) for r in await db.fetchall("SELECT * FROM submission_events")])
+
+
+async def test_forget_me_says_what_it_did(assistant) -> None:
+    newcomer = Resident(assistant, 61)
+    await newcomer.say("/vergeetmij")
+    assert "niets om te verwijderen" in text_of(await newcomer.press("pv:erase:keep"))
+    await newcomer.say("/mijnwijk")
+    await newcomer.say("Vogelenwijk")
+    done = text_of(await newcomer.press("pv:erase:keep"))
+    assert "uw gegevens zijn verwijderd" in done and "Wat u stuurde" not in done
+    assert await assistant.services.residents.get(61) is None
+    english = Resident(assistant, 62, "en")
+    await english.say("/taal")
+    assert "nothing to remove" in text_of(await english.press("pv:erase:all"))
