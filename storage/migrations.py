@@ -328,6 +328,9 @@ m009_audit_privacy = (
     # the retention period after closing passed) keeps its reference, kind, wijk, theme and dates;
     # user_id is then -1 (no person), and anonymised_at says when.
     "ALTER TABLE submissions ADD COLUMN anonymised_at TEXT",
+    # Erasure and retention remove the outbox rows about a submission (they copy its text and name).
+    # Partial: notices to followers (no submission) are queued in bulk and should not pay for it.
+    "CREATE INDEX outbox_submission ON outbox (submission_id) WHERE submission_id IS NOT NULL",
     # The history stays append-only with one exception the AVG requires: who did it (actor_id) and
     # an event's text may be removed (set to NULL). Any other change is still refused.
     "DROP TRIGGER submission_events_no_update",

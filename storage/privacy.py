@@ -83,33 +83,44 @@ def _scrub(text: str, words: tuple[str, ...]) -> str:
     return text
 
 
-async def anonymise(conn: aiosqlite.Connection, submission_id: int, *, remove_content: bool = False,
+async def anonymise(conn: aiosqlite.Connection, submission_ids: list[int], *, remove_content: bool = False,
                     names: tuple[str, ...] = ()) -> None:
-    """Remove the personal data of one submission inside the caller's transaction.
+    """Remove the personal data of submissions inside the caller's transaction (a few statements for all).
 
-    The resident's name (as stored with consent, and ``names`` known otherwise) is replaced in its text,
-    and an event whose text names them loses its text. With ``remove_content`` its text and every
+    The resident's name (as stored with consent, and ``names`` known otherwise) is replaced in the text,
+    and an event whose text names them loses its text. With ``remove_content`` the text and every
     event's text go (the resident asked to remove it)."""
+    if not submission_ids:
+        return
     now = to_text(utc_now())
-    cursor = await conn.execute("SELECT text, resident_name FROM submissions WHERE id = ?", (submission_id,))
-    row = await cursor.fetchone()
-    words = name_words(row["resident_name"], *names)
-    text = "" if remove_content else _scrub(row["text"], words)
+    await conn.execute("CREATE TEMP TABLE IF NOT EXISTS anonymise_ids (id INTEGER PRIMARY KEY)")
+    await conn.execute("DELETE FROM temp.anonymise_ids")
+    await conn.executemany("INSERT OR IGNORE INTO temp.anonymise_ids (id) VALUES (?)", [(i,) for i in submission_ids])
+    chosen = "SELECT id FROM temp.anonymise_ids"
+    cursor = await conn.execute(f"SELECT id, text, resident_name FROM submissions WHERE id IN ({chosen})")
+    words_of: dict[int, tuple[str, ...]] = {}
+    texts = []
+    for row in await cursor.fetchall():
+        words_of[row["id"]] = words = name_words(row["resident_name"], *names)
+        text = "" if remove_content else _scrub(row["text"], words)
+        if text != row["text"]:
+            texts.append((text, row["id"]))
+    await conn.executemany("UPDATE submissions SET text = ? WHERE id = ?", texts)
     await conn.execute(
         "UPDATE submissions SET user_id = ?, resident_name = NULL, latitude = NULL, longitude = NULL, buurt = NULL,"
-        " consent_reply = 0, text = ?, anonymised_at = COALESCE(anonymised_at, ?) WHERE id = ?",
-        (ERASED, text, now, submission_id))
-    await conn.execute("DELETE FROM submission_photos WHERE submission_id = ?", (submission_id,))
-    await conn.execute("UPDATE submission_events SET actor_id = NULL WHERE submission_id = ? AND actor = 'resident'"
-                       " AND actor_id IS NOT NULL", (submission_id,))
-    cursor = await conn.execute("SELECT id, text FROM submission_events WHERE submission_id = ? AND text IS NOT NULL",
-                                (submission_id,))
-    for event in await cursor.fetchall():
-        if remove_content or _mentions(event["text"], words):
-            await conn.execute("UPDATE submission_events SET text = NULL WHERE id = ?", (event["id"],))
-    # Messages about it copy its text, the name and the photos' file ids: they go, sent or not (the
+        f" consent_reply = 0, anonymised_at = COALESCE(anonymised_at, ?) WHERE id IN ({chosen})", (ERASED, now))
+    await conn.execute(f"DELETE FROM submission_photos WHERE submission_id IN ({chosen})")
+    await conn.execute(f"UPDATE submission_events SET actor_id = NULL WHERE submission_id IN ({chosen})"
+                       " AND actor = 'resident' AND actor_id IS NOT NULL")
+    cursor = await conn.execute(f"SELECT id, submission_id, text FROM submission_events WHERE submission_id IN"
+                                f" ({chosen}) AND text IS NOT NULL")
+    cleared = [(e["id"],) for e in await cursor.fetchall()
+               if remove_content or _mentions(e["text"], words_of.get(e["submission_id"], ()))]
+    await conn.executemany("UPDATE submission_events SET text = NULL WHERE id = ?", cleared)
+    # Messages about them copy the text, the name and the photos' file ids: they go, sent or not (the
     # gebiedsverbinder still finds the submission itself in /open).
-    await conn.execute("DELETE FROM outbox WHERE submission_id = ?", (submission_id,))
+    await conn.execute(f"DELETE FROM outbox WHERE submission_id IN ({chosen})")
+    await conn.execute("DELETE FROM temp.anonymise_ids")
 
 
 class PrivacyRepository:
@@ -198,7 +209,7 @@ class PrivacyRepository:
                                        " status) VALUES (?, 'resident', NULL, 'withdrawn', 'ingetrokken')",
                                        (row["id"],))
                     withdrawn.append(row["id"])
-                await anonymise(conn, row["id"], remove_content=remove_submissions, names=names)
+            await anonymise(conn, [row["id"] for row in own], remove_content=remove_submissions, names=names)
             references = []
             for submission_id in withdrawn:
                 submission = await _load(conn, submission_id)
@@ -231,8 +242,7 @@ class PrivacyRepository:
             return []
 
         async def run(conn: aiosqlite.Connection) -> None:
-            for candidate in candidates:
-                await anonymise(conn, candidate.id)
+            await anonymise(conn, [candidate.id for candidate in candidates])
             await write_audit(conn, AuditEntry("privacy.retention", actor="system",
                                                details={"submissions": len(candidates), "days": days,
                                                         "closed_before": to_text(cutoff)}))
