@@ -60,12 +60,13 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
 
     async def post_init(app: Application) -> None:
-        db = await Database.open(settings.db_path)
+        db = await Database.open(settings.db_path, recreate=settings.db_recreate)
         app.bot_data[DATABASE] = db
         dispatcher = OutboxDispatcher(app.bot, OutboxRepository(db))
         app.bot_data[OUTBOX] = dispatcher
         assistant = app.bot_data[ASSISTANT] = Assistant.create(db, content, notify=dispatcher.kick,
-                                                               cache_dir=settings.cache_dir)
+                                                               cache_dir=settings.cache_dir,
+                                                               retention_days=settings.retention_days)
         scheduler = app.bot_data[SCHEDULER] = build_scheduler(db, content, settings, notify=dispatcher.kick)
         assistant.services.schedule_changed = scheduler.changed
         assistant.services.quiet = settings.quiet_hours

@@ -11,6 +11,9 @@
   wijkwijzer inspraak ...     add, list, edit or cancel consultation windows
   wijkwijzer broadcast ...    send, plan, list, pause, resume or cancel broadcasts; their status
   wijkwijzer link --wijk N    the t.me link (and QR code) for a poster in a wijk
+  wijkwijzer backup FILE      a consistent copy of the database, also while the bot runs
+  wijkwijzer audit            what staff and operators did (--since DATE)
+  wijkwijzer retention        remove personal data from long-closed submissions (--dry-run: show only)
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import sys
 
 from dotenv import load_dotenv
 
-from bot import admin, broadcast_cli, inspraak_cli
+from bot import admin, broadcast_cli, inspraak_cli, operations
 from bot.config import ConfigError, Settings
 from content import Content, ContentError, load_content
 from content.geography import Geography
@@ -31,6 +34,7 @@ from matching import semantic
 from matching.gaps import group_by_meaning
 from matching.semantic import ModelError
 from storage import Database, QuestionLog
+from storage.db import DatabaseMissing, check_not_lost
 
 GAPS_READ = 2000  # distinct unanswered questions read for grouping
 
@@ -53,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_parsers(sub)
     inspraak_cli.add_parsers(sub)
     broadcast_cli.add_parsers(sub)
+    operations.add_parsers(sub)
     args = parser.parse_args(argv)
     if args.command in (None, "run", "shell", "explain", "faq-gaps"):
         semantic.preload()  # the sentence model loads while the content does
@@ -63,6 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         command = args.command or ("run" if Settings.from_env().token else "shell")
         settings = Settings.from_env(require_token=command == "run")
+        if command not in ("check-content", "explain"):
+            check_not_lost(settings.db_path, recreate=settings.db_recreate)
+        if command == "backup":
+            return operations.run_backup(args, settings)
+        if command == "audit":
+            return asyncio.run(operations.run_audit(args, settings))
+        if command == "retention":
+            return asyncio.run(operations.run_retention(args, settings))
         if command == "faq-gaps":
             return asyncio.run(_faq_gaps(settings, args.limit))
         content = load_content(settings.content_dir)
@@ -92,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
         semantic.shared_encoder()  # a missing or broken model stops the start, before Telegram is contacted
         return _run(settings, content)
     except ModelError as exc:
+        print(f"wijkwijzer: {exc}", file=sys.stderr)
+        return 2
+    except DatabaseMissing as exc:
         print(f"wijkwijzer: {exc}", file=sys.stderr)
         return 2
     except ConfigError as exc:

@@ -15,6 +15,8 @@ from scheduling.quiet import QuietHours
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "wijkwijzer.sqlite3"
 DEFAULT_QUIET_HOURS = "21:00-08:00"
+DEFAULT_BACKUP_KEEP = 7
+DEFAULT_RETENTION_DAYS = 365
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 
@@ -36,6 +38,13 @@ class Settings:
     quiet_hours: QuietHours | None = QuietHours.parse(DEFAULT_QUIET_HOURS)
     # where the topics' sentence embeddings are kept between starts; None: not kept on disk
     cache_dir: Path | None = None
+    # start with an empty database where one existed and is now gone (after a deliberate decision)
+    db_recreate: bool = False
+    # the daily backup: where (None: no daily backup) and how many to keep
+    backup_dir: Path | None = None
+    backup_keep: int = DEFAULT_BACKUP_KEEP
+    # days after closing that a submission keeps its personal data
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
     @property
     def base_file_url(self) -> str:
@@ -64,6 +73,10 @@ class Settings:
         if Path(db_path).is_dir():
             raise ConfigError("WIJKWIJZER_DB", f"is a directory, expected a database file: {db_path!r}")
 
+        recreate = env.get("WIJKWIJZER_DB_RECREATE", "").strip().lower()
+        if recreate not in ("", "0", "1", "false", "true", "no", "yes"):
+            raise ConfigError("WIJKWIJZER_DB_RECREATE", f"must be 1 or 0 (true/false), not {recreate!r}")
+
         content_dir = env.get("WIJKWIJZER_CONTENT", "").strip() or None
         if content_dir is not None and not Path(content_dir).is_dir():
             raise ConfigError("WIJKWIJZER_CONTENT", f"is not a directory: {content_dir!r}")
@@ -81,5 +94,21 @@ class Settings:
         if cache and Path(cache).exists() and not Path(cache).is_dir():
             raise ConfigError("WIJKWIJZER_CACHE_DIR", f"is not a directory: {cache!r}")
         cache_dir = Path(cache) if cache else default_cache_dir()
+        backup = env.get("WIJKWIJZER_BACKUP_DIR", "").strip()
+        if backup and Path(backup).exists() and not Path(backup).is_dir():
+            raise ConfigError("WIJKWIJZER_BACKUP_DIR", f"is not a directory: {backup!r}")
+        backup_keep = _positive(env, "WIJKWIJZER_BACKUP_KEEP", DEFAULT_BACKUP_KEEP)
+        retention_days = _positive(env, "WIJKWIJZER_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
         return cls(token, base_url, db_path, content_dir, outbox_paused=paused in ("1", "true", "yes"),
-                   quiet_hours=quiet, cache_dir=cache_dir)
+                   quiet_hours=quiet, cache_dir=cache_dir, db_recreate=recreate in ("1", "true", "yes"),
+                   backup_dir=Path(backup) if backup else None, backup_keep=backup_keep,
+                   retention_days=retention_days)
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not re.fullmatch(r"[0-9]{1,6}", text) or int(text) < 1:
+        raise ConfigError(name, f"must be a positive whole number, not {text!r}")
+    return int(text)

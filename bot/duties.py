@@ -12,8 +12,10 @@ from flows.broadcast_view import payloads_of, progress_reply
 from flows.inspraak import notice
 from locales import use_language
 from scheduling import DutyEngine, Scheduler
+from scheduling.backup import DailyBackup
 from scheduling.broadcasts import BroadcastDuties
 from scheduling.inspraak import InspraakNotices
+from scheduling.retention import Retention
 from storage import Database
 from storage.broadcasts import Broadcast, Progress, areas_of
 
@@ -27,7 +29,10 @@ def build_scheduler(db: Database, content: Content, settings: Settings, *,
                         quiet=settings.quiet_hours, notify=notify),
         BroadcastDuties(db, areas_of(content.stadsdelen), payloads_of, progress_payload(content),
                         quiet=settings.quiet_hours, notify=notify),
+        Retention(db, settings.retention_days),
     ]
+    if settings.backup_dir is not None:
+        engines.append(DailyBackup(db, settings.backup_dir, settings.backup_keep))
     return Scheduler(engines)
 
 

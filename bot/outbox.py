@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot.telegram_adapter import send_replies
 from flows.types import Reply
 from storage import OutboxRepository
+from storage.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ class OutboxDispatcher:
         while True:
             try:
                 await self.deliver()
+            except DatabaseUnavailable:
+                pass  # logged once by the database; nothing is sent that could not be marked sent
             except Exception:  # never let one bad round stop delivery for good
                 log.exception("outbox delivery round failed")
             with contextlib.suppress(asyncio.TimeoutError):
@@ -58,6 +61,7 @@ class OutboxDispatcher:
         """Send what is due; return how many were sent. One round at a time."""
         sent = 0
         async with self._lock:
+            self._outbox.check_writable()  # never send what could not be marked sent afterwards
             for message in await self._outbox.pending():
                 try:
                     await send_replies(self._bot, message.chat_id, [Reply.from_dict(message.payload)])

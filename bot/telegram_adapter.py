@@ -88,6 +88,9 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], *,
         if reply.edit_message is not None:
             await _edit(bot, chat_id, reply.edit_message, reply)
             continue
+        if reply.document is not None:
+            name, data = reply.document
+            await bot.send_document(chat_id, data, filename=name)
         for position, photo in enumerate(reply.photos):
             caption = truncate(reply.text.split("\n", 1)[0], MAX_CAPTION)
             await bot.send_photo(chat_id, photo, caption=f"{caption} ({position + 1}/{len(reply.photos)})")

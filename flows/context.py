@@ -24,6 +24,7 @@ from storage import (
 )
 from storage.broadcasts import BroadcastRepository
 from storage.inspraak import InspraakRepository
+from storage.privacy import PrivacyRepository
 
 DEFAULT_QUIET = QuietHours.parse("21:00-08:00")
 
@@ -43,8 +44,11 @@ class Services:
     followings: FollowingRepository
     inspraak: InspraakRepository
     broadcasts: BroadcastRepository
+    privacy: PrivacyRepository
     # Nothing unasked-for is sent at night (WIJKWIJZER_QUIET_HOURS; None: off).
     quiet: QuietHours | None = DEFAULT_QUIET
+    # days after closing that a submission keeps its personal data (WIJKWIJZER_RETENTION_DAYS)
+    retention_days: int = 365
     # Called after messages were queued in the outbox, so a channel can deliver them at once.
     notify: Callable[[], None] = field(default=lambda: None)
     # Called after something that changes a schedule was saved (a window, a digest setting).

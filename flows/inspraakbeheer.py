@@ -27,6 +27,7 @@ from flows.types import Button, Reply
 from flows.windows import MAX_SUMMARY, MAX_TITLE, NOT_A_TIME, check_times, check_url, parse_local
 from locales import N_, _
 from storage import StaffMember
+from storage.audit import AuditEntry
 from storage.inspraak import NewWindow, Window
 from storage.timestamps import parse_time, to_text, utc_now
 
@@ -211,7 +212,10 @@ async def _save(ctx: Context, member: StaffMember) -> list[Reply]:
     if problem:
         await ctx.set_state(FLOW, OPENS, **ctx.state.data)
         return await prompt(ctx, _(problem))
-    window = await ctx.services.inspraak.create(draft)
+    details = {"title": draft.title_nl, "scope": [list(s) for s in draft.scope], "opens": to_text(draft.opens_at),
+               "closes": to_text(draft.closes_at)}
+    window = await ctx.services.inspraak.create(draft, audit=AuditEntry("inspraak.add", actor_id=member.user_id,
+                                                                         details=details))
     await ctx.clear_state()
     ctx.services.schedule_changed()
     return [Reply(_("Saved as #{id}. Residents who follow a wijk in this area hear about it.").format(id=window.id),
@@ -233,7 +237,8 @@ async def _cancel(ctx: Context, member: StaffMember, window_id: int) -> list[Rep
     if window is None or not may_manage(member, window_stadsdelen(ctx, window)):
         return [Reply(_("You may not manage this inspraak, or it does not exist."))]
     if window.cancelled_at is None:
-        await ctx.services.inspraak.cancel(window_id)
+        await ctx.services.inspraak.cancel(window_id, audit=AuditEntry("inspraak.cancel", actor_id=member.user_id,
+                                                                        details={"title": window.title_nl}))
         ctx.services.schedule_changed()
     return [Reply(_("#{id} is cancelled.").format(id=window_id), Reply.column([menu_button()]))]
 

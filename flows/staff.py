@@ -14,6 +14,7 @@ from flows.submission_view import STATUS_CODES, kind_label, place, staff_card, s
 from flows.types import Button, Reply
 from locales import N_, _, use_language
 from storage import StaffMember, Submission
+from storage.audit import AuditEntry
 
 FLOW = "staff"
 REPLY_TEXT = "reply"
@@ -80,7 +81,9 @@ async def _set_status(ctx: Context, member: StaffMember, submission: Submission,
             reference=submission.reference, status=status_label(status)))]
     await ctx.services.submissions.record(
         submission.id, actor="staff", actor_id=member.user_id, action="status", status=status,
-        notifications=lambda s: _to_resident(ctx, s, "status"))
+        notifications=lambda s: _to_resident(ctx, s, "status"),
+        audit=AuditEntry("submission.status", actor_id=member.user_id, subject=submission.reference,
+                         details={"from": submission.status, "to": status}))
     ctx.services.notify()
     heard = _("The resident hears about it.") if submission.consent_reply else _(
         "The resident did not agree to messages through this chat.")
@@ -111,7 +114,9 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
         return [Reply(_("This answer cannot be sent: the submission is closed or the resident did not agree."))]
     await ctx.services.submissions.record(
         submission.id, actor="staff", actor_id=member.user_id, action="reply", text=text,
-        notifications=lambda s: _to_resident(ctx, s, "reply", text))
+        notifications=lambda s: _to_resident(ctx, s, "reply", text),
+        audit=AuditEntry("submission.reply", actor_id=member.user_id, subject=submission.reference,
+                         details={"characters": len(text)}))
     ctx.services.notify()
     return [Reply(_("Your answer about {reference} is on its way to the resident.").format(
         reference=submission.reference))]

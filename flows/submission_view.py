@@ -80,10 +80,13 @@ def staff_card(content: Content, submission: Submission) -> Reply:
         extras.append(_("Photos: {count}").format(count=len(submission.photos)))
     if submission.latitude is not None:
         extras.append(_("Location: {lat:.5f}, {lon:.5f}").format(lat=submission.latitude, lon=submission.longitude))
-    extras.append(_("Answer through this chat: yes") if submission.consent_reply
-                  else _("Answer through this chat: no (the resident did not agree)"))
-    extras.append(_("Name: {name}").format(name=submission.resident_name) if submission.resident_name
-                  else _("Name: not shared"))
+    if submission.anonymised_at is not None:
+        extras.append(_("The resident's personal data was removed (privacy); no answer through this chat."))
+    else:
+        extras.append(_("Answer through this chat: yes") if submission.consent_reply
+                      else _("Answer through this chat: no (the resident did not agree)"))
+        extras.append(_("Name: {name}").format(name=submission.resident_name) if submission.resident_name
+                      else _("Name: not shared"))
     lines += extras
     buttons = []
     if submission.is_open:

@@ -69,6 +69,8 @@ class Reply:
     # Replace this earlier message of the chat (live progress of a broadcast) instead of sending a new one;
     # when it can no longer be edited, nothing is sent.
     edit_message: int | None = None
+    # a file for this person only (name, content), sent before the text; never queued in the outbox
+    document: tuple[str, bytes] | None = None
 
     @staticmethod
     def column(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:

@@ -25,6 +25,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.audit import AuditEntry, write_audit
 from storage.db import Database
 from storage.timestamps import parse_time, to_text, utc_now
 
@@ -95,13 +96,14 @@ class Progress:
         return self.pending / rate if rate > 0 else 0.0
 
 
-def audit(conn: aiosqlite.Connection, action: str, broadcast_id: int, actor: int | None) -> None:
-    """The one call site for the audit trail of broadcasts (created, started, paused, resumed, cancelled).
-
-    There is no audit table yet: when one is added, record ``action`` here, inside the caller's
-    transaction, so the trail and the change commit together.
-    """
-    del conn, action, broadcast_id, actor
+async def audit(conn: aiosqlite.Connection, action: str, broadcast_id: int, actor: int | None,
+                *, system: bool = False) -> None:
+    """The audit entry of a broadcast action (created, started, paused, resumed, cancelled), written inside
+    the caller's transaction so the trail and the change commit together. ``actor``: the staff member's
+    Telegram id; None is the operator's command line (or the scheduler when ``system``)."""
+    who = "system" if system else ("staff" if actor is not None else "operator")
+    await write_audit(conn, AuditEntry(action=f"broadcast.{action}", actor=who, actor_id=actor,
+                                       subject=f"broadcast {broadcast_id}"))
 
 
 def audience_sql(audience: Iterable[Part], areas: Mapping[str, Sequence[str]]) -> tuple[str, list[Any]]:
@@ -182,7 +184,7 @@ class BroadcastRepository:
             broadcast_id = int(cursor.lastrowid or 0)
             await conn.executemany("INSERT OR IGNORE INTO broadcast_audience (broadcast_id, kind, code)"
                                    " VALUES (?, ?, ?)", [(broadcast_id, k, c) for k, c in new.audience])
-            audit(conn, "created", broadcast_id, new.created_by)
+            await audit(conn, "created", broadcast_id, new.created_by)
             if payloads is not None and send_at <= now:
                 await self._start(conn, broadcast_id, new.audience, payloads, now)
             return broadcast_id
@@ -207,7 +209,7 @@ class BroadcastRepository:
             f" FROM ({sql}) ORDER BY user_id", [texts["en"], texts["nl"], BROADCAST_PRIORITY, broadcast_id, *params])
         count = cursor.rowcount
         await conn.execute("UPDATE broadcasts SET recipients = ? WHERE id = ?", (count, broadcast_id))
-        audit(conn, "started", broadcast_id, None)
+        await audit(conn, "started", broadcast_id, None, system=True)
         return count
 
     async def due(self, now: dt.datetime) -> list[Broadcast]:
@@ -247,7 +249,7 @@ class BroadcastRepository:
             await conn.execute(
                 "UPDATE outbox SET failed_at = ?, last_error = ? WHERE broadcast_id = ? AND kind = 'broadcast'"
                 " AND sent_at IS NULL AND failed_at IS NULL", (to_text(utc_now()), CANCELLED, broadcast_id))
-            audit(conn, "cancelled", broadcast_id, actor)
+            await audit(conn, "cancelled", broadcast_id, actor)
             return True
 
         return await self._db.write(run)
@@ -259,7 +261,7 @@ class BroadcastRepository:
             cursor = await conn.execute(f"UPDATE broadcasts SET status = ? WHERE id = ? AND status IN ({marks})",
                                         (status, broadcast_id, *allowed_from))
             if cursor.rowcount:
-                audit(conn, "paused" if status == "paused" else "resumed", broadcast_id, actor)
+                await audit(conn, "paused" if status == "paused" else "resumed", broadcast_id, actor)
             return cursor.rowcount > 0
 
         return await self._db.write(run)

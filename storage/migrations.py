@@ -345,6 +345,52 @@ m008_broadcasts = (
     "CREATE INDEX outbox_pending ON outbox (channel, priority DESC, id) WHERE sent_at IS NULL AND failed_at IS NULL",
 )
 
+m009_audit_privacy = (
+    # What staff and operators did (status changes, answers, staff accounts, exports, inspraak,
+    # broadcasts), for the municipality's privacy officer. Append-only: enforced below. actor_id is a
+    # staff member's Telegram id, NULL for the operator's command line, a resident or the system;
+    # subject names what it was about (a reference, a window '#3', a staff account); details is JSON.
+    # Never a resident's id, name or text.
+    """
+    CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        actor       TEXT NOT NULL CHECK (actor IN ('staff', 'operator', 'resident', 'system')),
+        actor_id    INTEGER,
+        action      TEXT NOT NULL,
+        subject     TEXT,
+        details     TEXT NOT NULL DEFAULT '{}'
+    )
+    """,
+    "CREATE INDEX audit_log_at ON audit_log (at)",
+    """
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+    """,
+    """
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+    """,
+    # Residents' rights (AVG): a submission whose personal data was removed (the resident asked, or
+    # the retention period after closing passed) keeps its reference, kind, wijk, theme and dates;
+    # user_id is then -1 (no person), and anonymised_at says when.
+    "ALTER TABLE submissions ADD COLUMN anonymised_at TEXT",
+    # Erasure and retention remove the outbox rows about a submission (they copy its text and name).
+    # Partial: notices to followers (no submission) are queued in bulk and should not pay for it.
+    "CREATE INDEX outbox_submission ON outbox (submission_id) WHERE submission_id IS NOT NULL",
+    # The history stays append-only with one exception the AVG requires: who did it (actor_id) and
+    # an event's text may be removed (set to NULL). Any other change is still refused.
+    "DROP TRIGGER submission_events_no_update",
+    """
+    CREATE TRIGGER submission_events_no_update BEFORE UPDATE ON submission_events
+    WHEN NOT (NEW.id = OLD.id AND NEW.submission_id = OLD.submission_id AND NEW.at = OLD.at
+              AND NEW.actor = OLD.actor AND NEW.action = OLD.action AND NEW.status IS OLD.status
+              AND (NEW.actor_id IS OLD.actor_id OR NEW.actor_id IS NULL)
+              AND (NEW.text IS OLD.text OR NEW.text IS NULL))
+    BEGIN SELECT RAISE(ABORT, 'submission_events is append-only'); END
+    """,
+)
+
 MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m001_initial", m001_initial),
     ("m002_submissions", m002_submissions),
@@ -353,4 +399,5 @@ MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m005_outbox_channels", m005_outbox_channels),
     ("m006_off_topic_questions", m006_off_topic_questions),
     ("m008_broadcasts", m008_broadcasts),
+    ("m009_audit_privacy", m009_audit_privacy),
 ]

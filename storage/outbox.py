@@ -52,6 +52,10 @@ class OutboxRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    def check_writable(self) -> None:
+        """Raise DatabaseUnavailable when sending could not be recorded."""
+        self._db.check_writable()
+
     async def pending(self, limit: int = 50) -> list[OutboxMessage]:
         now = to_text(utc_now())
         rows = await self._db.fetchall(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from storage.audit import AuditEntry, write_audit
 from storage.db import Database
 from storage.outbox import enqueue
 
@@ -58,6 +59,7 @@ class Submission:
     created_at: str
     updated_at: str
     buurt: str | None = None
+    anonymised_at: str | None = None  # the resident's personal data was removed (AVG)
     photos: tuple[str, ...] = ()
 
     @property
@@ -113,8 +115,10 @@ class SubmissionRepository:
 
     async def record(self, submission_id: int, *, actor: str, actor_id: int | None, action: str,
                      text: str | None = None, status: str | None = None,
-                     notifications: Callable[[Submission], list[Notification]] | None = None) -> Submission:
-        """Append an event (and a new status, if given) and queue its notifications, atomically."""
+                     notifications: Callable[[Submission], list[Notification]] | None = None,
+                     audit: AuditEntry | None = None) -> Submission:
+        """Append an event (and a new status, if given), queue its notifications and write the audit entry of a
+        staff action, atomically."""
         if status is not None and status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
 
@@ -133,6 +137,8 @@ class SubmissionRepository:
             submission = await _load(conn, submission_id)
             for chat_id, payload in (notifications(submission) if notifications else []):
                 await enqueue(conn, chat_id, payload, submission_id)
+            if audit is not None:
+                await write_audit(conn, audit)
             return submission
 
         return await self._db.write(run)

@@ -409,7 +409,7 @@ CASES = [
     Case("polling-network-error", polling_network_error, SILENT,
          xfail=HARDEN.format("8 (network errors: one WARNING per outage)")),
     Case("database-file-deleted", lambda h: h.say("/idee"), (), setup=delete_database, changes=(ANY_TABLE,),
-         quiet=False, check=refused_and_not_recreated, xfail=PRIV.format("4 (database file deleted)")),
+         quiet=False, check=refused_and_not_recreated),
 ]
 
 

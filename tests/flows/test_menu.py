@@ -39,9 +39,9 @@ async def test_command_descriptions_are_translated() -> None:
     nl, en = dict(commands(route_table(), "nl")), dict(commands(route_table(), "en"))
     assert nl["vragen"] == "Vragen over wijkplatforms"
     assert list(nl) == ["start", "vragen", "contact", "mijnwijk", "idee", "mijn", "inspraak", "taal", "annuleer",
-                        "stop", "help"]
+                        "stop", "privacy", "mijngegevens", "vergeetmij", "help"]
     assert list(en) == ["start", "questions", "contact", "mywijk", "idea", "mine", "consultation", "language",
-                        "cancel", "stop", "help"]
+                        "cancel", "stop", "privacy", "mydata", "forgetme", "help"]
     assert en["questions"] == "Questions about wijkplatforms"
 
 

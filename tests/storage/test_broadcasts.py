@@ -146,3 +146,16 @@ async def test_database_refuses_bad_rows(db, world) -> None:
         await db.execute_write("INSERT INTO broadcasts (text_nl) VALUES (?)", ("x" * 4097,))
     with pytest.raises(ValueError):
         await world.create(NewBroadcast("Hallo", (("buurt", "x"),)))
+
+
+async def test_every_broadcast_action_is_in_the_audit_log(db, world) -> None:
+    broadcast = await world.create(NewBroadcast("Hallo", (("all", ""),), created_by=501), PAYLOADS)
+    assert await world.pause(broadcast.id, actor=501)
+    assert await world.resume(broadcast.id, actor=501)
+    assert await world.cancel(broadcast.id)  # from the command line: the operator
+    rows = await db.fetchall("SELECT actor, actor_id, action, subject FROM audit_log ORDER BY id")
+    subject = f"broadcast {broadcast.id}"
+    assert [tuple(r) for r in rows] == [
+        ("staff", 501, "broadcast.created", subject), ("system", None, "broadcast.started", subject),
+        ("staff", 501, "broadcast.paused", subject), ("staff", 501, "broadcast.resumed", subject),
+        ("operator", None, "broadcast.cancelled", subject)]

@@ -117,3 +117,30 @@ async def test_off_topic_migration_keeps_logged_questions(db_path: str, monkeypa
         assert gaps == {"wat is grofvuil": "no_match", "paspoort": "off_topic"}
     finally:
         await db.close()
+
+
+async def test_m009_adds_the_audit_log_and_keeps_history_append_only(db_path: str, monkeypatch) -> None:
+    before = [m for m in MIGRATIONS if m[0] != "m009_audit_privacy"]
+    monkeypatch.setattr(db_module, "MIGRATIONS", before)
+    db = await Database.open(db_path)
+    await db.execute_write("INSERT INTO submissions (reference, user_id, kind, wijk_code, stadsdeel, handled_by, theme,"
+                           " text, consent_reply, language) VALUES ('WW-1', 5, 'idee', 'w', 'noord', 'noord', 'groen',"
+                           " 'tekst', 1, 'nl')")
+    await db.execute_write("INSERT INTO submission_events (submission_id, actor, actor_id, action, text)"
+                           " VALUES (1, 'resident', 5, 'info', 'meer')")
+    with pytest.raises(Exception, match="append-only"):  # before m009 not even the AVG exception
+        await db.execute_write("UPDATE submission_events SET actor_id = NULL")
+    await db.close()
+    monkeypatch.setattr(db_module, "MIGRATIONS", MIGRATIONS)
+    db = await Database.open(db_path)
+    try:
+        assert "m009_audit_privacy" in await db.applied_migrations()
+        assert await columns(db, "audit_log") == ["id", "at", "actor", "actor_id", "action", "subject", "details"]
+        assert "anonymised_at" in await columns(db, "submissions")
+        await db.execute_write("UPDATE submission_events SET actor_id = NULL, text = NULL")
+        with pytest.raises(Exception, match="append-only"):
+            await db.execute_write("UPDATE submission_events SET action = 'created'")
+        row = await db.fetchone("SELECT actor, actor_id, action, text FROM submission_events")
+        assert tuple(row) == ("resident", None, "info", None)
+    finally:
+        await db.close()
