@@ -15,6 +15,7 @@ from scheduling.quiet import QuietHours
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "wijkwijzer.sqlite3"
 DEFAULT_QUIET_HOURS = "21:00-08:00"
+DEFAULT_START_TIMEOUT = 60.0  # seconds to keep trying the Bot API at start
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 
@@ -36,6 +37,16 @@ class Settings:
     quiet_hours: QuietHours | None = QuietHours.parse(DEFAULT_QUIET_HOURS)
     # where the topics' sentence embeddings are kept between starts; None: not kept on disk
     cache_dir: Path | None = None
+    start_timeout: float = DEFAULT_START_TIMEOUT
+    log_format: str = "text"  # or "json": one JSON object per line
+    # webhook mode (all three, or none: polling)
+    webhook_url: str | None = None
+    listen: tuple[str, int] | None = None
+    secret_token: str | None = None
+
+    @property
+    def webhook(self) -> bool:
+        return self.webhook_url is not None
 
     @property
     def base_file_url(self) -> str:
@@ -81,5 +92,51 @@ class Settings:
         if cache and Path(cache).exists() and not Path(cache).is_dir():
             raise ConfigError("WIJKWIJZER_CACHE_DIR", f"is not a directory: {cache!r}")
         cache_dir = Path(cache) if cache else default_cache_dir()
+        start_text = env.get("WIJKWIJZER_START_TIMEOUT", "").strip()
+        try:
+            start_timeout = float(start_text) if start_text else DEFAULT_START_TIMEOUT
+        except ValueError:
+            start_timeout = -1.0
+        if not 0 <= start_timeout <= 86400:
+            raise ConfigError("WIJKWIJZER_START_TIMEOUT", f"must be a number of seconds (0 to 86400), not "
+                              f"{start_text!r}")
+        log_format = env.get("WIJKWIJZER_LOG_FORMAT", "").strip().lower() or "text"
+        if log_format not in ("text", "json"):
+            raise ConfigError("WIJKWIJZER_LOG_FORMAT", f"must be text or json, not {log_format!r}")
+        webhook_url, listen, secret = webhook_settings(env)
         return cls(token, base_url, db_path, content_dir, outbox_paused=paused in ("1", "true", "yes"),
-                   quiet_hours=quiet, cache_dir=cache_dir)
+                   quiet_hours=quiet, cache_dir=cache_dir, start_timeout=start_timeout, log_format=log_format,
+                   webhook_url=webhook_url, listen=listen, secret_token=secret)
+
+
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+
+
+def webhook_settings(env: Mapping[str, str]) -> tuple[str | None, tuple[str, int] | None, str | None]:
+    """WIJKWIJZER_WEBHOOK_URL, WIJKWIJZER_LISTEN and WIJKWIJZER_SECRET_TOKEN: all three or none."""
+    url = env.get("WIJKWIJZER_WEBHOOK_URL", "").strip() or None
+    listen_text = env.get("WIJKWIJZER_LISTEN", "").strip() or None
+    secret = env.get("WIJKWIJZER_SECRET_TOKEN", "").strip() or None
+    if url is None:
+        for name, value in (("WIJKWIJZER_LISTEN", listen_text), ("WIJKWIJZER_SECRET_TOKEN", secret)):
+            if value is not None:
+                raise ConfigError(name, "is set, but WIJKWIJZER_WEBHOOK_URL is not: set both for webhook mode, "
+                                  "or neither for polling")
+        return None, None, None
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError("WIJKWIJZER_WEBHOOK_URL", f"is not an http(s) URL: {url!r} (Telegram itself wants "
+                          "https)")
+    if listen_text is None:
+        raise ConfigError("WIJKWIJZER_LISTEN", "is not set: in webhook mode give the address to listen on, "
+                          "like 127.0.0.1:8443")
+    host, colon, port_text = listen_text.rpartition(":")
+    if not colon or not host or not port_text.isascii() or not port_text.isdigit() \
+            or not 0 < int(port_text) < 65536:
+        raise ConfigError("WIJKWIJZER_LISTEN", f"must be HOST:PORT, like 127.0.0.1:8443, not {listen_text!r}")
+    if secret is None:
+        raise ConfigError("WIJKWIJZER_SECRET_TOKEN", "is not set: in webhook mode Telegram must send a secret "
+                          "token (1 to 256 characters A-Z, a-z, 0-9, _ and -)")
+    if not SECRET_PATTERN.match(secret):
+        raise ConfigError("WIJKWIJZER_SECRET_TOKEN", "must be 1 to 256 characters A-Z, a-z, 0-9, _ and -")
+    return url, (host.strip("[]"), int(port_text)), secret

@@ -40,7 +40,7 @@ app.all('/bot:token/setMyCommands', (req, res) => {
   commands[p.language_code || ''] = list;
   ok(res, true);
 });
-for (const method of ['deleteMyCommands', 'setMyDescription', 'setMyShortDescription', 'deleteWebhook',
+for (const method of ['deleteMyCommands', 'setMyDescription', 'setMyShortDescription', 'deleteWebhook', 'setWebhook',
   'setChatMenuButton', 'answerCallbackQuery']) {
   app.all(`/bot:token/${method}`, (req, res) => ok(res, true));
 }
