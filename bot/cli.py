@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "shell":
             from bot.shell import run_shell
 
+            check_writable(settings.db_path)
             semantic.shared_encoder()
             asyncio.run(run_shell(settings.db_path, content, language=getattr(args, "lang", "nl"),
                                   stdin=sys.stdin, stdout=sys.stdout, user_id=getattr(args, "user", 0),
