@@ -2,6 +2,10 @@
 
 Texts are sent without a parse mode, so nothing a resident or staff member typed
 can be read as markup.
+
+Every text that comes in is made valid Unicode here, at the boundary: a client can send a lone
+UTF-16 surrogate ("\\ud83d" without its pair), which Python holds in a str but SQLite and every
+encoder refuse, so the first database write of that text would fail.
 """
 
 from __future__ import annotations
@@ -24,26 +28,35 @@ UNSUPPORTED_MEDIA = ("sticker", "voice", "audio", "video", "video_note", "animat
                      "contact", "poll", "dice", "venue", "game", "story")
 
 
+def valid_text(text: str) -> str:
+    """The text with every lone surrogate replaced by U+FFFD (a pair that was split is joined again)."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def incoming_from_update(update: Update) -> Incoming | None:
     """The channel-neutral input of an update, or None for updates the assistant ignores."""
     user = update.effective_user
     if user is None or user.is_bot:
         return None
-    language = user.language_code
-    name = user.full_name + (f" (@{user.username})" if user.username else "")
+    language = valid_text(user.language_code) if user.language_code else None
+    name = valid_text(user.full_name + (f" (@{user.username})" if user.username else ""))
     if update.callback_query is not None:
-        return Incoming(user.id, InputKind.CHOICE, text=update.callback_query.data or "", language_code=language,
-                        display_name=name)
+        return Incoming(user.id, InputKind.CHOICE, text=valid_text(update.callback_query.data or ""),
+                        language_code=language, display_name=name)
     message = update.message
     if message is None:
         return None  # edited messages, channel posts, ...
     if message.text is not None:
-        return Incoming.message(user.id, message.text, language, display_name=name)
+        return Incoming.message(user.id, valid_text(message.text), language, display_name=name)
     if message.location is not None and message.venue is None:
         return Incoming(user.id, InputKind.LOCATION, language_code=language,
                         latitude=message.location.latitude, longitude=message.location.longitude)
     if message.photo:
-        return Incoming(user.id, InputKind.PHOTO, text=message.caption or "", language_code=language,
+        return Incoming(user.id, InputKind.PHOTO, text=valid_text(message.caption or ""), language_code=language,
                         photo_ids=(message.photo[-1].file_id,), display_name=name)
     media = next((name for name in UNSUPPORTED_MEDIA if getattr(message, name, None)), "other")
     return Incoming(user.id, InputKind.UNSUPPORTED, language_code=language, media=media)

@@ -109,15 +109,17 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
         return await prompt(ctx, _("Please write at most {max} characters (now {count}).").format(
             max=MAX_REPLY, count=len(text)))
     checked = await _authorised(ctx, ctx.state.data.get("submission_id", 0))
-    await ctx.clear_state()
     if isinstance(checked, list):
+        await ctx.clear_state()
         return checked
     member, submission = checked
     if not submission.consent_reply or not submission.is_open:
+        await ctx.clear_state()
         return [Reply(_("This answer cannot be sent: the submission is closed or the resident did not agree."))]
     await ctx.services.submissions.record(
         submission.id, actor="staff", actor_id=member.user_id, action="reply", text=text,
         notifications=lambda s: _to_resident(ctx, s, "reply", text))
+    await ctx.clear_state()  # only after the answer is stored: a failed write keeps the step
     ctx.services.notify()
     return [Reply(_("Your answer about {reference} is on its way to the resident.").format(
         reference=submission.reference))]
