@@ -118,3 +118,17 @@ def test_the_token_is_redacted_from_every_log_line_and_traceback(formatter: logg
     assert KEY not in line and "<token>" in line
     if isinstance(formatter, JsonFormatter):
         assert "\n" not in line
+
+
+def test_json_log_lines(tmp_path: Path) -> None:
+    import json
+
+    base_url = f"http://127.0.0.1:{unused_port()}/bot"
+    result = wijkwijzer("run", env={"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": base_url,
+                                    "WIJKWIJZER_START_TIMEOUT": "1", "WIJKWIJZER_LOG_FORMAT": "json",
+                                    "WIJKWIJZER_DB": str(tmp_path / "db.sqlite3")})
+    *logged, last = result.stderr.strip().splitlines()
+    entries = [json.loads(line) for line in logged]
+    assert entries and entries[0]["level"] == "WARNING" and entries[0]["logger"] == "bot.netwatch"
+    assert set(entries[0]) == {"time", "level", "logger", "message"}
+    assert last.startswith("wijkwijzer: the Bot API") and KEY not in result.stderr
