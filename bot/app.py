@@ -103,7 +103,8 @@ def build_application(
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, on_message))
     # (the outbox dispatcher, started in post_init, sends queued notifications)
     app.add_error_handler(on_error)
-    app.bot_data[OUTAGES] = outages or OutageLog(settings.token)
+    app.bot_data[OUTAGES] = outages = outages or OutageLog(settings.token)
+    outages.on_token_rejected = app.stop_running
     return app
 
 

@@ -147,6 +147,8 @@ def _run(settings: Settings, content: Content) -> int:
     except NetworkError as exc:
         raise StartError(f"the Bot API at {settings.base_url} cannot be reached ({describe(exc, settings.token)})"
                          ) from None
+    if outages.token_rejected:  # revoked while running: stopped, and a supervisor should not just restart it
+        raise StartError(TOKEN_REJECTED)
     return 0
 
 

@@ -61,11 +61,22 @@ class JsonFormatter(logging.Formatter):
         return redact(json.dumps(entry, ensure_ascii=False), self.secrets)
 
 
+class NoInvalidTokenTraceback(logging.Filter):
+    """python-telegram-bot logs a rejected token with a traceback from its retry loop; Wijkwijzer reports
+    it in one line of its own (bot/netwatch.py), so the traceback only adds noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and type(record.exc_info[1]).__name__ == "InvalidToken":
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 def configure(log_format: str = "text", secrets: tuple[str, ...] = (), stream: TextIO | None = None,
               level: int = logging.INFO) -> None:
     """Set up the root logger once for the process (replacing earlier handlers)."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter(secrets) if log_format == "json" else TextFormatter(secrets))
+    handler.addFilter(NoInvalidTokenTraceback())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

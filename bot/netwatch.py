@@ -16,6 +16,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 
 from telegram import Bot
 from telegram._utils.types import ODVInput
@@ -25,8 +26,9 @@ from telegram.request import BaseRequest, HTTPXRequest, RequestData
 log = logging.getLogger(__name__)
 
 MAX_PAUSE = 30.0
+NO_UPDATES = b'{"ok": true, "result": []}'
 TOKEN_REJECTED = ("TELEGRAM_BOT_TOKEN was rejected by the Bot API (401 Unauthorized): check the token with "
-                  "@BotFather")
+                  "@BotFather, and TELEGRAM_BASE_URL if it is set")
 
 
 class StartError(Exception):
@@ -77,6 +79,16 @@ class OutageLog:
         self._clock = clock
         self.down_since: float | None = None
         self.failures = 0
+        self.token_rejected = False
+        self.on_token_rejected: Callable[[], None] | None = None  # the application's stop_running
+
+    def rejected(self) -> None:
+        """The Bot API answered 401 while running: the token was revoked. Stop, once."""
+        if not self.token_rejected:
+            self.token_rejected = True
+            log.error("the Bot API rejects TELEGRAM_BOT_TOKEN (401 Unauthorized), was it revoked? Stopping")
+            if self.on_token_rejected is not None:
+                self.on_token_rejected()
 
     def failed(self, exc: BaseException) -> None:
         self.failures += 1
@@ -118,4 +130,11 @@ class WatchedRequest(HTTPXRequest):
             self._outages.failed(exc)
             raise
         self._outages.succeeded()
+        if result[0] == HTTPStatus.UNAUTHORIZED:
+            self._outages.rejected()  # stops the application
+            if url.endswith("/getUpdates"):
+                # No updates, instead of an InvalidToken that would end the polling task with an error:
+                # python-telegram-bot then skips its whole shutdown (the database stays open and the
+                # process never exits). Nothing is lost: Telegram keeps unconfirmed updates.
+                return HTTPStatus.OK, NO_UPDATES
         return result

@@ -1,11 +1,11 @@
-"""A Bot API that answers every request with one fixed status, on loopback, for start-up faults."""
+"""A Bot API on loopback whose answers a test chooses per method, for faults at start and while running."""
 
 from __future__ import annotations
 
 import http.server
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -13,12 +13,20 @@ from typing import Any
 @contextmanager
 def fixed_bot_api(status: int, body: dict[str, Any]) -> Iterator[str]:
     """Serve ``body`` with ``status`` for every path; yields the base URL (``…/bot``)."""
-    payload = json.dumps(body).encode()
+    with scripted_bot_api(lambda method: (status, body)) as url:
+        yield url
+
+
+@contextmanager
+def scripted_bot_api(answer: Callable[[str], tuple[int, dict[str, Any]]]) -> Iterator[str]:
+    """``answer(method)`` gives (status, body) for each request; yields the base URL (``…/bot``)."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             self.rfile.read(length)
+            status, body = answer(self.path.rsplit("/", 1)[-1])
+            payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))

@@ -13,8 +13,8 @@ import pytest
 from telegram.error import InvalidToken, NetworkError
 
 from bot.logs import JsonFormatter, TextFormatter
-from bot.netwatch import OutageLog, StartError, wait_for_bot_api
-from tests.auxil.fake_bot_api import fixed_bot_api, unused_port
+from bot.netwatch import TOKEN_REJECTED, OutageLog, StartError, wait_for_bot_api
+from tests.auxil.fake_bot_api import fixed_bot_api, scripted_bot_api, unused_port
 from tests.bot.test_cli import wijkwijzer
 
 TOKEN = "123456:SECRET-token-that-must-never-show"
@@ -29,9 +29,7 @@ def test_rejected_token_is_one_line_without_the_token(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert KEY not in output and "123456" not in output
     assert "Traceback" not in output
-    assert output.strip().splitlines() == [
-        "wijkwijzer: TELEGRAM_BOT_TOKEN was rejected by the Bot API (401 Unauthorized): check the token with "
-        "@BotFather"]
+    assert output.strip().splitlines() == [f"wijkwijzer: {TOKEN_REJECTED}"]
 
 
 def test_unreachable_bot_api_is_retried_then_one_line(tmp_path: Path) -> None:
@@ -132,3 +130,28 @@ def test_json_log_lines(tmp_path: Path) -> None:
     assert entries and entries[0]["level"] == "WARNING" and entries[0]["logger"] == "bot.netwatch"
     assert set(entries[0]) == {"time", "level", "logger", "message"}
     assert last.startswith("wijkwijzer: the Bot API") and KEY not in result.stderr
+
+
+def test_token_revoked_while_running_stops_with_one_line(tmp_path: Path) -> None:
+    """getMe works at start, then every request is refused: the bot stops instead of idling without polling."""
+    me = {"id": 777000, "is_bot": True, "first_name": "Wijkwijzer", "username": "WijkwijzerBot"}
+    unauthorized = (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+    calls: list[str] = []
+
+    def answer(method: str) -> tuple[int, dict]:
+        calls.append(method)
+        if method == "getMe" and calls.count("getMe") <= 2:  # the start check and the Application's own
+            return 200, {"ok": True, "result": me}
+        if method in ("setMyCommands", "deleteWebhook"):
+            return 200, {"ok": True, "result": True}
+        return unauthorized
+
+    with scripted_bot_api(answer) as base_url:
+        result = wijkwijzer("run", env={"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": base_url,
+                                        "WIJKWIJZER_DB": str(tmp_path / "db.sqlite3")})
+    output = result.stdout + result.stderr
+    assert "getUpdates" in calls
+    assert result.returncode == 2, output
+    assert KEY not in output and "Traceback" not in output, output
+    assert output.strip().splitlines()[-1] == f"wijkwijzer: {TOKEN_REJECTED}"
+    assert "was it revoked? Stopping" in output
