@@ -99,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot.shell import run_shell
 
             check_writable(settings.db_path)
+            if hasattr(sys.stdin, "reconfigure"):
+                sys.stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 become U+FFFD
             semantic.shared_encoder()
             asyncio.run(run_shell(settings.db_path, content, language=getattr(args, "lang", "nl"),
                                   stdin=sys.stdin, stdout=sys.stdout, user_id=getattr(args, "user", 0),

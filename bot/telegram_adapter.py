@@ -3,9 +3,8 @@
 Texts are sent without a parse mode, so nothing a resident or staff member typed
 can be read as markup.
 
-Every text that comes in is made valid Unicode here, at the boundary: a client can send a lone
-UTF-16 surrogate ("\\ud83d" without its pair), which Python holds in a str but SQLite and every
-encoder refuse, so the first database write of that text would fail.
+Every text that comes in is made valid Unicode here, at the boundary (bot/text_input.py): a client
+can send a lone UTF-16 surrogate, which SQLite refuses to store.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from functools import lru_cache
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Update
 from telegram.error import BadRequest
 
+from bot.text_input import valid_text
 from flows.types import Button, Incoming, InputKind, Reply
 
 log = logging.getLogger(__name__)
@@ -26,15 +26,6 @@ MAX_CAPTION = 1024  # and for a photo caption
 # What Telegram can send that the flows do not read, by the Message attribute that holds it.
 UNSUPPORTED_MEDIA = ("sticker", "voice", "audio", "video", "video_note", "animation", "document",
                      "contact", "poll", "dice", "venue", "game", "story")
-
-
-def valid_text(text: str) -> str:
-    """The text with every lone surrogate replaced by U+FFFD (a pair that was split is joined again)."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def incoming_from_update(update: Update) -> Incoming | None:

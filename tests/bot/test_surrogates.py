@@ -60,3 +60,19 @@ async def test_add_info_keeps_its_step_when_the_write_fails(resident: Resident, 
     assert "Toegevoegd aan" in text_of(replies)
     assert [e.action for e in await SubmissionRepository(db).events(1)] == ["created", "info"]
     assert await ConversationRepository(db).get(42) is None
+
+
+@pytest.mark.parametrize("locale", ["C", "C.UTF-8"])
+def test_shell_takes_bytes_that_are_not_utf8(tmp_path, locale: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.bot.test_cli import ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WIJKWIJZER_", "LC_", "PYTHONUTF8"))}
+    env.update({"LC_ALL": locale, "PYTHONPATH": str(ROOT), "WIJKWIJZER_DB": str(tmp_path / "db.sqlite3")})
+    result = subprocess.run([sys.executable, "-m", "bot", "shell"], input=b"wie is \xff\xfe de gebiedsverbinder\n",
+                            capture_output=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert b"Traceback" not in result.stderr
