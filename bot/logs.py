@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 REDACTED = "<token>"
+_installed: logging.Handler | None = None
 FORMATS = ("text", "json")
 
 
@@ -73,14 +74,16 @@ class NoInvalidTokenTraceback(logging.Filter):
 
 def configure(log_format: str = "text", secrets: tuple[str, ...] = (), stream: TextIO | None = None,
               level: int = logging.INFO) -> None:
-    """Set up the root logger once for the process (replacing earlier handlers)."""
+    """Set up the root logger for the process (replacing the handler an earlier call installed)."""
+    global _installed
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter(secrets) if log_format == "json" else TextFormatter(secrets))
     handler.addFilter(NoInvalidTokenTraceback())
     root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
+    if _installed is not None:
+        root.removeHandler(_installed)
     root.addHandler(handler)
+    _installed = handler
     root.setLevel(level)
     # httpx logs every request at INFO, with the token in its URL; the Bot API's own errors are
     # reported by python-telegram-bot and by bot/netwatch.py.
