@@ -80,6 +80,8 @@ def test_webhook_refuses_requests_without_the_right_secret_token(tmp_path: Path)
                 return False
             return True
         wait_for(listening, 60, "the webhook server")
+        registered = emulator.http.get("/shim/webhook").json()["result"]
+        assert (registered["url"], registered["secret_token"]) == (url, secret)
         posts = [(1, 6001, {"X-Telegram-Bot-Api-Secret-Token": "wrong-secret"}),
                  (2, 6002, {}),
                  (3, 6003, {"X-Telegram-Bot-Api-Secret-Token": secret})]

@@ -40,10 +40,15 @@ app.all('/bot:token/setMyCommands', (req, res) => {
   commands[p.language_code || ''] = list;
   ok(res, true);
 });
-for (const method of ['deleteMyCommands', 'setMyDescription', 'setMyShortDescription', 'deleteWebhook', 'setWebhook',
+for (const method of ['deleteMyCommands', 'setMyDescription', 'setMyShortDescription', 'deleteWebhook',
   'setChatMenuButton', 'answerCallbackQuery']) {
   app.all(`/bot:token/${method}`, (req, res) => ok(res, true));
 }
+let webhook = null;
+app.all('/bot:token/setWebhook', (req, res) => {
+  webhook = params(req);
+  ok(res, true);
+});
 app.all('/bot:token/sendMessage', (req, res) => {
   const p = params(req);
   ok(res, asMessage(server.addBotMessage({ ...p }, req.params.token), p));
@@ -86,6 +91,8 @@ app.all('/bot:token/getUpdates', async (req, res) => {
 
 // For the tests: what the bot registered as its command menu.
 app.get('/shim/commands', (req, res) => ok(res, commands));
+// and the webhook it set (url, secret_token, ...), or null.
+app.get('/shim/webhook', (req, res) => ok(res, webhook));
 
 // Everything else (the residents' client API: /sendMessage, /sendCallback, /getUpdates, ...).
 app.use(server.webServer);
