@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -19,6 +19,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.duties import build_scheduler
+from bot.netwatch import OutageLog, WatchedRequest
 from bot.outbox import OutboxDispatcher
 from bot.telegram_adapter import incoming_from_update, send_replies
 from bot.update_order import PerResidentOrder
@@ -34,6 +35,7 @@ ASSISTANT = "assistant"
 DATABASE = "database"
 OUTBOX = "outbox"
 SCHEDULER = "scheduler"
+OUTAGES = "outages"
 RATE_LIMIT_RETRIES = 3
 
 
@@ -44,9 +46,11 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     telegram_limits: bool = True,
+    outages: OutageLog | None = None,
 ) -> Application:
     """Build the Application. ``request`` objects are for tests and benchmarks; an offline Bot API
-    has no Telegram limits to respect (``telegram_limits=False``)."""
+    has no Telegram limits to respect (``telegram_limits=False``). With ``outages``, every Bot API
+    request reports whether the Bot API answered (see bot/netwatch.py)."""
     builder = ApplicationBuilder().token(settings.token or "0:offline")
     builder = builder.base_url(settings.base_url).base_file_url(settings.base_file_url)
     builder = builder.concurrent_updates(PerResidentOrder())
@@ -54,6 +58,9 @@ def build_application(
         # Serving residents concurrently can burst past Telegram's ~30 messages per second; the
         # limiter spreads the calls and retries those Telegram asks to retry later (429).
         builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+    if outages is not None:
+        request = request or WatchedRequest(outages, connection_pool_size=256)
+        get_updates_request = get_updates_request or WatchedRequest(outages, connection_pool_size=1)
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
@@ -98,6 +105,8 @@ def build_application(
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, on_message))
     # (the outbox dispatcher, started in post_init, sends queued notifications)
     app.add_error_handler(on_error)
+    app.bot_data[OUTAGES] = outages = outages or OutageLog(settings.token)
+    outages.on_token_rejected = app.stop_running
     return app
 
 
@@ -133,7 +142,18 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error, and tell the resident something went wrong instead of staying silent."""
+    """Log the error, and tell the resident something went wrong instead of staying silent.
+
+    Network trouble with the Bot API is no bug: it is logged once per outage, without a traceback
+    (python-telegram-bot passes errors while polling here with ``update`` None)."""
+    outages: OutageLog = context.bot_data[OUTAGES]
+    if update is None and isinstance(context.error, TelegramError):
+        outages.polling_error(context.error)
+        return
+    if isinstance(context.error, NetworkError):
+        outages.failed(context.error)
+        log.warning("could not answer an update: the Bot API cannot be reached")
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None or update.effective_user is None:
         return

@@ -17,6 +17,7 @@ DEFAULT_DB = "wijkwijzer.sqlite3"
 DEFAULT_QUIET_HOURS = "21:00-08:00"
 DEFAULT_BACKUP_KEEP = 7
 DEFAULT_RETENTION_DAYS = 365
+DEFAULT_START_TIMEOUT = 60.0  # seconds to keep trying the Bot API at start
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 
@@ -45,6 +46,16 @@ class Settings:
     backup_keep: int = DEFAULT_BACKUP_KEEP
     # days after closing that a submission keeps its personal data
     retention_days: int = DEFAULT_RETENTION_DAYS
+    start_timeout: float = DEFAULT_START_TIMEOUT
+    log_format: str = "text"  # or "json": one JSON object per line
+    # webhook mode (all three, or none: polling)
+    webhook_url: str | None = None
+    listen: tuple[str, int] | None = None
+    secret_token: str | None = None
+
+    @property
+    def webhook(self) -> bool:
+        return self.webhook_url is not None
 
     @property
     def base_file_url(self) -> str:
@@ -99,10 +110,23 @@ class Settings:
             raise ConfigError("WIJKWIJZER_BACKUP_DIR", f"is not a directory: {backup!r}")
         backup_keep = _positive(env, "WIJKWIJZER_BACKUP_KEEP", DEFAULT_BACKUP_KEEP)
         retention_days = _positive(env, "WIJKWIJZER_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
+        start_text = env.get("WIJKWIJZER_START_TIMEOUT", "").strip()
+        try:
+            start_timeout = float(start_text) if start_text else DEFAULT_START_TIMEOUT
+        except ValueError:
+            start_timeout = -1.0
+        if not 0 <= start_timeout <= 86400:
+            raise ConfigError("WIJKWIJZER_START_TIMEOUT", f"must be a number of seconds (0 to 86400), not "
+                              f"{start_text!r}")
+        log_format = env.get("WIJKWIJZER_LOG_FORMAT", "").strip().lower() or "text"
+        if log_format not in ("text", "json"):
+            raise ConfigError("WIJKWIJZER_LOG_FORMAT", f"must be text or json, not {log_format!r}")
+        webhook_url, listen, secret = webhook_settings(env)
         return cls(token, base_url, db_path, content_dir, outbox_paused=paused in ("1", "true", "yes"),
                    quiet_hours=quiet, cache_dir=cache_dir, db_recreate=recreate in ("1", "true", "yes"),
                    backup_dir=Path(backup) if backup else None, backup_keep=backup_keep,
-                   retention_days=retention_days)
+                   retention_days=retention_days, start_timeout=start_timeout, log_format=log_format,
+                   webhook_url=webhook_url, listen=listen, secret_token=secret)
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:
@@ -112,3 +136,36 @@ def _positive(env: Mapping[str, str], name: str, default: int) -> int:
     if not re.fullmatch(r"[0-9]{1,6}", text) or int(text) < 1:
         raise ConfigError(name, f"must be a positive whole number, not {text!r}")
     return int(text)
+
+
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+
+
+def webhook_settings(env: Mapping[str, str]) -> tuple[str | None, tuple[str, int] | None, str | None]:
+    """WIJKWIJZER_WEBHOOK_URL, WIJKWIJZER_LISTEN and WIJKWIJZER_SECRET_TOKEN: all three or none."""
+    url = env.get("WIJKWIJZER_WEBHOOK_URL", "").strip() or None
+    listen_text = env.get("WIJKWIJZER_LISTEN", "").strip() or None
+    secret = env.get("WIJKWIJZER_SECRET_TOKEN", "").strip() or None
+    if url is None:
+        for name, value in (("WIJKWIJZER_LISTEN", listen_text), ("WIJKWIJZER_SECRET_TOKEN", secret)):
+            if value is not None:
+                raise ConfigError(name, "is set, but WIJKWIJZER_WEBHOOK_URL is not: set both for webhook mode, "
+                                  "or neither for polling")
+        return None, None, None
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError("WIJKWIJZER_WEBHOOK_URL", f"is not an http(s) URL: {url!r} (Telegram itself wants "
+                          "https)")
+    if listen_text is None:
+        raise ConfigError("WIJKWIJZER_LISTEN", "is not set: in webhook mode give the address to listen on, "
+                          "like 127.0.0.1:8443")
+    host, colon, port_text = listen_text.rpartition(":")
+    if not colon or not host or not port_text.isascii() or not port_text.isdigit() \
+            or not 0 < int(port_text) < 65536:
+        raise ConfigError("WIJKWIJZER_LISTEN", f"must be HOST:PORT, like 127.0.0.1:8443, not {listen_text!r}")
+    if secret is None:
+        raise ConfigError("WIJKWIJZER_SECRET_TOKEN", "is not set: in webhook mode Telegram must send a secret "
+                          "token (1 to 256 characters A-Z, a-z, 0-9, _ and -)")
+    if not SECRET_PATTERN.match(secret):
+        raise ConfigError("WIJKWIJZER_SECRET_TOKEN", "must be 1 to 256 characters A-Z, a-z, 0-9, _ and -")
+    return url, (host.strip("[]"), int(port_text)), secret

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.duties import build_scheduler
+from bot.text_input import valid_text
 from content.model import Content
 from flows import Assistant, Incoming, InputKind, Reply
 from flows.types import Button
@@ -93,7 +94,7 @@ async def run_shell(db_path: str, content: Content, *, language: str, stdin: Tex
             line = await asyncio.to_thread(stdin.readline)
             if not line:
                 break
-            line = line.strip()
+            line = valid_text(line.strip())  # a non-UTF-8 terminal gives lone surrogates
             if not line:
                 continue
             if not interactive:

@@ -20,7 +20,7 @@ import re
 
 from flows.common import NOT_UNDERSTOOD, menu_button, with_hint
 from flows.context import Context
-from flows.dispatch import CODE, ID, ButtonRoute, Command, Routes, Step
+from flows.dispatch import ID, ButtonRoute, Command, Routes, Step
 from flows.inspraak import area, describe
 from flows.permissions import may_manage, staff_member
 from flows.types import Button, Reply
@@ -31,6 +31,9 @@ from storage.audit import AuditEntry
 from storage.inspraak import NewWindow, Window
 from storage.timestamps import parse_time, to_text, utc_now
 
+# a code after the action: a window id (at most 12 digits), or a wijk or stadsdeel code, which starts with
+# a letter, so a longer number is no code at all
+WORD = r"[A-Za-z_-][A-Za-z0-9_-]{0,39}"
 FLOW = "inspraakbeheer"
 TITLE, OPENS, CLOSES, SCOPE, URL, SUMMARY, CONFIRM = "title", "opens", "closes", "scope", "url", "summary", "confirm"
 _ONE_MINUTE = dt.timedelta(minutes=1)
@@ -172,10 +175,11 @@ async def on_button(ctx: Context, match: re.Match[str]) -> list[Reply]:
         return [Reply(_(STAFF_ONLY))]
     if what == "new":
         return await start_new(ctx)
-    if what == "cancel" and code and code.isdigit():
-        return await _ask_cancel(ctx, member, int(code))
-    if what == "cancelyes" and code and code.isdigit():
-        return await _cancel(ctx, member, int(code))
+    window_id = int(code) if code and re.fullmatch(ID, code) else None  # never a number SQLite cannot hold
+    if what == "cancel" and window_id is not None:
+        return await _ask_cancel(ctx, member, window_id)
+    if what == "cancelyes" and window_id is not None:
+        return await _cancel(ctx, member, window_id)
     if ctx.state is None or ctx.state.flow != FLOW:
         return [Reply(_("That button belongs to an earlier conversation. Start again with /inspraakbeheer."))]
     step = ctx.state.step
@@ -249,7 +253,7 @@ ROUTES = Routes(
                       position=96),),
     buttons=(
         ButtonRoute("ib", lambda ctx, m: overview(ctx) if m["what"] == "list" else on_button(ctx, m),
-                    rf"(?P<what>[a-z]{{1,10}})(?::(?P<code>{CODE}|{ID}))?", staff=True),
+                    rf"(?P<what>[a-z]{{1,10}})(?::(?P<code>{ID}|{WORD}))?", staff=True),
     ),
     steps={step: Step(on_text, prompt, NOT_UNDERSTOOD) for step in (TITLE, OPENS, CLOSES, SCOPE, URL, SUMMARY,
                                                                     CONFIRM)},

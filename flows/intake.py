@@ -32,6 +32,7 @@ from flows.dispatch import CODE, ButtonRoute, Command, Routes, Step
 from flows.routing import route
 from flows.submission_view import KINDS, STAFF_LANGUAGE, kind_label, place, place_name, staff_card, theme_title
 from flows.types import Button, InputKind, Reply
+from flows.yesno import NO_WORDS, Answer, is_yes_or_no, read_answer
 from locales import N_, _, format_number, use_language
 from matching.places import where_from_text
 from storage import NewSubmission, Submission
@@ -40,8 +41,6 @@ FLOW = "intake"
 KIND, WIJK, TEXT, PHOTOS, THEME, REPLY, NAME, SUMMARY, EDIT = (
     "kind", "wijk", "text", "photos", "theme", "reply", "name", "summary", "edit")
 MIN_TEXT, MAX_TEXT, MAX_PHOTOS = 10, 2000, 3
-YES = {"ja", "yes", "j", "y", "graag", "ok", "oke", "prima"}
-NO = {"nee", "no", "n", "liever niet", "niet"}
 
 
 # ---------------------------------------------------------------- starting and asking
@@ -266,7 +265,7 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
     if step == TEXT:
         return await _take_text(ctx, text)
     if step == PHOTOS:
-        if words & (NO | {"klaar", "verder", "done", "geen", "continue", "next"}):
+        if words & (NO_WORDS | {"klaar", "verder", "done", "continue", "next"}):
             return await _go(ctx, THEME)
         return [Reply(_("To change your text, choose 'Change something' in the overview at the end."))] + \
             ask_photos(ctx)
@@ -275,13 +274,21 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
             if {fold(theme.title.nl), fold(theme.title.en), theme.id} & {fold(text)}:
                 return await _go(ctx, REPLY, theme=theme.id)
         return None
-    if step == REPLY and words & (YES | NO):
-        return await _after_reply(ctx, consent_reply=bool(words & YES))
-    if step == NAME and words & (YES | NO):
-        return await _go(ctx, SUMMARY, consent_name=bool(words & YES))
+    if step in (REPLY, NAME) and is_yes_or_no(text):
+        return await _consent_from_text(ctx, text)
     if step == SUMMARY and fold(text) in ("versturen", "verstuur", "send"):
         return await send(ctx)
     return None
+
+
+async def _consent_from_text(ctx: Context, text: str) -> list[Reply]:
+    """A typed answer at a consent step counts only when it is a clear yes or a clear no."""
+    answer = read_answer(text)
+    if answer is Answer.UNCLEAR:
+        return await prompt(ctx, _("I am not sure whether you mean yes or no. Please choose with a button."))
+    if ctx.state.step == REPLY:
+        return await _after_reply(ctx, consent_reply=answer is Answer.YES)
+    return await _go(ctx, SUMMARY, consent_name=answer is Answer.YES)
 
 
 async def on_media(ctx: Context) -> list[Reply]:

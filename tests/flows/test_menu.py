@@ -96,3 +96,12 @@ async def test_english_navigation_words(assistant) -> None:
 
 async def test_unknown_command(resident: Resident) -> None:
     assert "Het commando /foo ken ik niet" in text_of(await resident.say("/foo bar"))
+
+
+@pytest.mark.parametrize("payload", ["campagne2026", "bestaatniet", "w-nergens", "x" * 64, "fb_ad-7"])
+async def test_start_with_an_unknown_payload_gives_the_normal_welcome(assistant, payload: str) -> None:
+    """A campaign link (t.me/<bot>?start=<anything>) is not an error (issue 10, item 9)."""
+    plain = await Resident(assistant, 9).say("/start")
+    linked = await Resident(assistant, 10).say(f"/start {payload}")
+    assert "Welkom bij Wijkwijzer" in text_of(linked) and "niet geldig" not in text_of(linked)
+    assert [r.to_dict() for r in linked] == [r.to_dict() for r in plain]

@@ -44,6 +44,11 @@ for (const method of ['deleteMyCommands', 'setMyDescription', 'setMyShortDescrip
   'setChatMenuButton', 'answerCallbackQuery']) {
   app.all(`/bot:token/${method}`, (req, res) => ok(res, true));
 }
+let webhook = null;
+app.all('/bot:token/setWebhook', (req, res) => {
+  webhook = params(req);
+  ok(res, true);
+});
 app.all('/bot:token/sendMessage', (req, res) => {
   const p = params(req);
   ok(res, asMessage(server.addBotMessage({ ...p }, req.params.token), p));
@@ -86,6 +91,8 @@ app.all('/bot:token/getUpdates', async (req, res) => {
 
 // For the tests: what the bot registered as its command menu.
 app.get('/shim/commands', (req, res) => ok(res, commands));
+// and the webhook it set (url, secret_token, ...), or null.
+app.get('/shim/webhook', (req, res) => ok(res, webhook));
 
 // For the tests: how many messages the bot sent to each chat (optionally only those containing ?text=).
 app.get('/shim/sent', (req, res) => {
