@@ -15,6 +15,8 @@ from scheduling.quiet import QuietHours
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "wijkwijzer.sqlite3"
 DEFAULT_QUIET_HOURS = "21:00-08:00"
+DEFAULT_FLOOD_MESSAGES_PER_MINUTE = 20
+DEFAULT_SUBMISSIONS_PER_HOUR = 5
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 
@@ -36,6 +38,9 @@ class Settings:
     quiet_hours: QuietHours | None = QuietHours.parse(DEFAULT_QUIET_HOURS)
     # where the topics' sentence embeddings are kept between starts; None: not kept on disk
     cache_dir: Path | None = None
+    # flood control: messages per resident per minute (staff exempt), submissions per resident per hour
+    flood_messages_per_minute: int = DEFAULT_FLOOD_MESSAGES_PER_MINUTE
+    submissions_per_hour: int = DEFAULT_SUBMISSIONS_PER_HOUR
 
     @property
     def base_file_url(self) -> str:
@@ -81,5 +86,17 @@ class Settings:
         if cache and Path(cache).exists() and not Path(cache).is_dir():
             raise ConfigError("WIJKWIJZER_CACHE_DIR", f"is not a directory: {cache!r}")
         cache_dir = Path(cache) if cache else default_cache_dir()
+        flood = _positive(env, "WIJKWIJZER_FLOOD_MESSAGES_PER_MINUTE", DEFAULT_FLOOD_MESSAGES_PER_MINUTE)
+        submissions = _positive(env, "WIJKWIJZER_SUBMISSIONS_PER_HOUR", DEFAULT_SUBMISSIONS_PER_HOUR)
         return cls(token, base_url, db_path, content_dir, outbox_paused=paused in ("1", "true", "yes"),
-                   quiet_hours=quiet, cache_dir=cache_dir)
+                   quiet_hours=quiet, cache_dir=cache_dir, flood_messages_per_minute=flood,
+                   submissions_per_hour=submissions)
+
+
+def _positive(env: Mapping[str, str], setting: str, default: int) -> int:
+    text = env.get(setting, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or int(text) < 1 or len(text) > 6:
+        raise ConfigError(setting, f"must be a whole number of at least 1, not {text!r}")
+    return int(text)

@@ -38,6 +38,8 @@ class Services:
     routes: RouteTable
     followings: FollowingRepository
     inspraak: InspraakRepository
+    # Flood control: at most this many submissions per resident per hour.
+    submissions_per_hour: int = 5
     # Called after messages were queued in the outbox, so a channel can deliver them at once.
     notify: Callable[[], None] = field(default=lambda: None)
     # Called after something that changes a schedule was saved (a window, a digest setting).

@@ -50,6 +50,11 @@ class FloodGuard:
         self._warned[user_id] = now
         return Verdict.WARN
 
+    def pardon(self, user_id: int) -> None:
+        """The caller lets this one through after all (staff): it was not dropped."""
+        self.dropped -= 1
+        self._warned.pop(user_id, None)
+
     def forget_quiet(self) -> None:
         """Drop the bookkeeping of residents who wrote nothing in the last minute."""
         now = self.clock.now()

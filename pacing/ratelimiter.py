@@ -18,8 +18,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram.error import RetryAfter
-from telegram.warnings import PTBDeprecationWarning
 from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
 
 from pacing.pacer import Lane, Pacer
 
