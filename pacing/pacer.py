@@ -10,9 +10,11 @@ chat, and answers 429 (``retry_after``) beyond that. Every send asks the pacer f
   notifications and notices, then broadcasts), first come first served within a lane. A
   broadcast thus only uses the turns nobody else needs, and a reply waits at most one
   spacing (~35 ms) for the overall budget;
-- after a 429 for a chat nothing goes to that chat until ``retry_after`` has passed. Only when
-  429s come for two different chats within a second (the overall budget, not one chat's, was
-  exceeded) is the whole bot held.
+- after a 429 for a chat nothing goes to that chat until ``retry_after`` has passed. Telegram
+  does not say which limit was exceeded, so the pacer reasons: a chat that had another message
+  within the last two seconds may have hit its own limit (hold that chat only); a chat that had
+  none cannot have, so the overall budget was exceeded and the whole bot is held; so it is too
+  when 429s come for two different chats within a second.
 
 Both rates are used at ``SAFETY`` (97 %) so that timing jitter never pushes a second past
 Telegram's limit.
@@ -37,6 +39,7 @@ OVERALL_RATE = 30.0  # messages per second for the whole bot (Telegram's documen
 PER_CHAT_RATE = 1.0  # messages per second in one chat
 SAFETY = 0.97  # fraction of each budget used
 GLOBAL_429_WINDOW = 1.0  # 429s for two chats within this many seconds: the overall budget is exceeded
+RECENT_IN_CHAT = 2.0  # a 429 for a chat with no other message this recent: the overall budget is exceeded
 
 
 class Lane(enum.IntEnum):
@@ -82,6 +85,7 @@ class Pacer:
         self._next_overall = 0.0  # when the next turn may start
         self._next_in_chat: dict[int, float] = {}
         self._last_429: tuple[float, int | None] | None = None
+        self._grants_in_chat: dict[int, tuple[float, float | None]] = {}  # last two turns per chat
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.stats = PacerStats()
@@ -103,8 +107,10 @@ class Pacer:
         if chat_id is not None:
             self._next_in_chat[chat_id] = max(self._next_in_chat.get(chat_id, 0.0), until)
         previous, self._last_429 = self._last_429, (now, chat_id)
-        overall = chat_id is None or (previous is not None and previous[1] != chat_id
-                                      and now - previous[0] <= GLOBAL_429_WINDOW)
+        before = self._grants_in_chat.get(chat_id, (None, None))[1] if chat_id is not None else None
+        chat_was_busy = before is not None and now - before <= RECENT_IN_CHAT
+        overall = not chat_was_busy or (previous is not None and previous[1] != chat_id
+                                        and now - previous[0] <= GLOBAL_429_WINDOW)
         if overall:
             self.stats.global_holds += 1
             self._next_overall = max(self._next_overall, until)
@@ -177,6 +183,8 @@ class Pacer:
             self._next_overall = now + self._spacing
             if waiter.chat_id is not None:
                 self._next_in_chat[waiter.chat_id] = now + self._chat_spacing
+                last = self._grants_in_chat.get(waiter.chat_id, (None, None))[0]
+                self._grants_in_chat[waiter.chat_id] = (now, last)
             granted = True
             break
         for waiter in held:
@@ -189,3 +197,4 @@ class Pacer:
     def _forget_idle_chats(self, now: float) -> None:
         if len(self._next_in_chat) > 10_000:
             self._next_in_chat = {c: t for c, t in self._next_in_chat.items() if t > now}
+            self._grants_in_chat = {c: g for c, g in self._grants_in_chat.items() if g[0] > now - RECENT_IN_CHAT}

@@ -82,10 +82,14 @@ async def test_replies_go_before_notifications_before_broadcasts(clock_and_pacer
     assert names[1:3] == ["reply", "notice"]  # the very next turns, ahead of 49 broadcasts
 
 
-async def test_429_holds_only_that_chat(clock_and_pacer) -> None:
+async def test_429_for_a_busy_chat_holds_only_that_chat(clock_and_pacer) -> None:
     clock, pacer = clock_and_pacer
     sends = Sends(pacer)
-    pacer.rate_limited(1, 30)
+    sends.ask("first", 1, Lane.REPLY)
+    sends.ask("second", 1, Lane.REPLY)
+    await clock.advance(1.1)
+    pacer.rate_limited(1, 30)  # the second message in a second: this chat's own limit
+    sends.granted.clear()
     sends.ask("held", 1, Lane.REPLY)
     for chat in range(2, 12):
         sends.ask(f"other{chat}", chat, Lane.BROADCAST)
@@ -96,10 +100,30 @@ async def test_429_holds_only_that_chat(clock_and_pacer) -> None:
     assert pacer.stats.global_holds == 0
 
 
-async def test_429s_for_two_chats_hold_the_whole_bot(clock_and_pacer) -> None:
+async def test_429_for_a_quiet_chat_holds_the_whole_bot(clock_and_pacer) -> None:
     clock, pacer = clock_and_pacer
     sends = Sends(pacer)
+    sends.ask("only", 1, Lane.BROADCAST)
+    await clock.advance(0.1)
+    pacer.rate_limited(1, 5)  # its first message: the overall budget was exceeded
+    for chat in range(3, 8):
+        sends.ask(f"c{chat}", chat, Lane.REPLY)
+    await clock.advance(4.8)
+    assert sends.names() == ["only"]
+    await clock.advance(0.22)  # the hold ends 5 s after the 429
+    assert len(sends.granted) == 2 and pacer.stats.global_holds == 1
+
+
+async def test_429s_for_two_busy_chats_hold_the_whole_bot(clock_and_pacer) -> None:
+    clock, pacer = clock_and_pacer
+    sends = Sends(pacer)
+    for chat in (1, 2):
+        sends.ask(f"{chat}a", chat, Lane.REPLY)
+        sends.ask(f"{chat}b", chat, Lane.REPLY)
+    await clock.advance(1.1)
+    sends.granted.clear()
     pacer.rate_limited(1, 5)
+    assert pacer.stats.global_holds == 0
     await clock.advance(0.5)
     pacer.rate_limited(2, 5)
     for chat in range(3, 8):
