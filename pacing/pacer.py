@@ -4,8 +4,10 @@ Telegram accepts about 30 messages per second from a bot overall and about 1 per
 chat, and answers 429 (``retry_after``) beyond that. Every send asks the pacer for a turn with
 :meth:`Pacer.turn`; one scheduler hands out turns:
 
-- at most ``overall_rate`` turns per second, evenly spaced (no bursts), and at most
-  ``per_chat_rate`` per second in one chat: a chat that had its turn waits, the others do not;
+- at most ``overall_rate`` turns per second, evenly spaced (a turn given late, because the
+  event loop was busy, lets the next follow sooner, but never more than ``overall_rate`` in
+  any second), and at most ``per_chat_rate`` per second in one chat: a chat that had its turn
+  waits, the others do not;
 - among the requests that may go now, the highest lane first (a resident's reply, then
   notifications and notices, then broadcasts), first come first served within a lane. A
   broadcast thus only uses the turns nobody else needs, and a reply waits at most one
@@ -29,6 +31,8 @@ import enum
 import heapq
 import itertools
 import logging
+import math
+from collections import deque
 from dataclasses import dataclass, field
 
 from pacing.clock import Clock, MonotonicClock
@@ -39,6 +43,7 @@ OVERALL_RATE = 30.0  # messages per second for the whole bot (Telegram's documen
 PER_CHAT_RATE = 1.0  # messages per second in one chat
 SAFETY = 0.97  # fraction of each budget used
 GLOBAL_429_WINDOW = 1.0  # 429s for two chats within this many seconds: the overall budget is exceeded
+CATCH_UP = 2  # turns given late may be made up, at most this many at once
 RECENT_IN_CHAT = 2.0  # a 429 for a chat with no other message this recent: the overall budget is exceeded
 
 
@@ -65,6 +70,7 @@ class _Waiter:
     sort_key: tuple[int, int]
     chat_id: int | None = field(compare=False)
     future: asyncio.Future[None] = field(compare=False)
+    since: float = field(compare=False, default=0.0)  # when it began waiting
 
 
 @dataclass
@@ -83,6 +89,9 @@ class Pacer:
         self._waiting: list[_Waiter] = []  # a heap: highest lane, then oldest, first
         self._order = itertools.count()
         self._next_overall = 0.0  # when the next turn may start
+        self._hold_until = 0.0  # the whole bot waits after Telegram's overall limit was exceeded
+        self._window_cap = max(1, math.floor(overall_rate * safety))  # turns in any one second
+        self._recent: deque[float] = deque()  # turns given in the last second
         self._next_in_chat: dict[int, float] = {}
         self._last_429: tuple[float, int | None] | None = None
         self._grants_in_chat: dict[int, tuple[float, float | None]] = {}  # last two turns per chat
@@ -94,7 +103,7 @@ class Pacer:
         """Wait until a message to ``chat_id`` may be sent now (``None``: counts only overall)."""
         lane = CURRENT_LANE.get() if lane is None else lane
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiting, _Waiter((-int(lane), next(self._order)), chat_id, future))
+        heapq.heappush(self._waiting, _Waiter((-int(lane), next(self._order)), chat_id, future, self.clock.now()))
         self._ensure_running()
         self._wake.set()
         await future  # a turn granted to a request cancelled meanwhile is simply unused
@@ -113,7 +122,7 @@ class Pacer:
                                         and now - previous[0] <= GLOBAL_429_WINDOW)
         if overall:
             self.stats.global_holds += 1
-            self._next_overall = max(self._next_overall, until)
+            self._hold_until = max(self._hold_until, until)
             log.warning("Telegram's overall limit was reached: every send waits %.1f s", retry_after)
         else:
             log.info("Telegram asked to wait %.1f s before the next message to one chat", retry_after)
@@ -164,8 +173,13 @@ class Pacer:
             heapq.heappop(self._waiting)
         if not self._waiting:
             return None
-        if now < self._next_overall:
-            return self._next_overall - now
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        ready_at = max(self._next_overall, self._hold_until)
+        if len(self._recent) >= self._window_cap:
+            ready_at = max(ready_at, self._recent[0] + 1.0)
+        if now < ready_at:
+            return ready_at - now
         held: list[_Waiter] = []  # waiting for their chat, looked at in order
         soonest: float | None = None
         granted = False
@@ -180,7 +194,11 @@ class Pacer:
                 continue
             waiter.future.set_result(None)
             self.stats.granted += 1
-            self._next_overall = now + self._spacing
+            self._recent.append(now)
+            # When could this turn have been given? Later than that means the loop was busy:
+            # the next turns may follow sooner, making up at most CATCH_UP turns.
+            due = max(self._next_overall, self._hold_until, waiter.since, chat_ready)
+            self._next_overall = max(due, now - CATCH_UP * self._spacing) + self._spacing
             if waiter.chat_id is not None:
                 self._next_in_chat[waiter.chat_id] = now + self._chat_spacing
                 last = self._grants_in_chat.get(waiter.chat_id, (None, None))[0]
@@ -191,7 +209,7 @@ class Pacer:
             heapq.heappush(self._waiting, waiter)
         self._forget_idle_chats(now)
         if granted:
-            return self._spacing if self._waiting else None
+            return 0.0 if self._waiting else None  # the next round computes when
         return None if soonest is None else max(soonest - now, 0.0)
 
     def _forget_idle_chats(self, now: float) -> None:
