@@ -31,7 +31,7 @@ from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from content import load_content  # noqa: E402
 from flows.types import Reply  # noqa: E402
-from storage.outbox import enqueue_many  # noqa: E402
+from storage.outbox import BROADCAST_PRIORITY, enqueue_many  # noqa: E402
 from tests.auxil.app import running  # noqa: E402
 from tests.auxil.limited_api import LimitedBotApi  # noqa: E402
 from tests.auxil.recording_request import RecordingRequest  # noqa: E402
@@ -63,7 +63,8 @@ async def run(recipients: int, latency: float) -> None:
 
             async def queue(conn) -> None:  # one transaction, as a confirmed broadcast does
                 payload = Reply(TEXT).to_dict()
-                await enqueue_many(conn, [(chat, payload) for chat in chats], kind="broadcast", priority=-10)
+                await enqueue_many(conn, [(chat, payload) for chat in chats], kind="broadcast",
+                                   priority=BROADCAST_PRIORITY)
 
             await db.write(queue)
             await app.start()

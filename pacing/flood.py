@@ -31,11 +31,14 @@ class FloodGuard:
         self.clock = clock or MonotonicClock()
         self._seen: dict[tuple[int, bool], deque[float]] = {}
         self._warned: dict[int, float] = {}  # resident -> when told, within the current flood
+        self._swept = self.clock.now()
         self.dropped = 0
 
     def check(self, user_id: int, *, button: bool = False) -> Verdict:
         """Count one incoming message (or button press) and say whether to handle it."""
         now = self.clock.now()
+        if now - self._swept > WINDOW:
+            self.forget_quiet()
         limit = self.per_minute * (BUTTON_FACTOR if button else 1)
         seen = self._seen.setdefault((user_id, button), deque())
         while seen and seen[0] <= now - WINDOW:
@@ -57,7 +60,7 @@ class FloodGuard:
 
     def forget_quiet(self) -> None:
         """Drop the bookkeeping of residents who wrote nothing in the last minute."""
-        now = self.clock.now()
+        now = self._swept = self.clock.now()
         for key in [k for k, seen in self._seen.items() if not seen or seen[-1] <= now - WINDOW]:
             del self._seen[key]
         for user in [u for u, told in self._warned.items() if now - told >= WINDOW]:

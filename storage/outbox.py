@@ -14,6 +14,10 @@ from storage.db import Database
 from storage.timestamps import to_text, utc_now
 
 MAX_ATTEMPTS = 8
+# Priorities (higher is sent first): the pacer sends rows below 0 in the broadcast lane, after
+# notifications and notices (0 and up), and both after replies to residents who just wrote.
+NOTIFICATION_PRIORITY = 0
+BROADCAST_PRIORITY = -10
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,12 @@ from bot.config import Settings
 from bot.outbox import AMBIGUOUS, OutboxDispatcher
 from flows.types import Reply
 from storage import Database, OutboxRepository, ResidentRepository
+from storage.outbox import BROADCAST_PRIORITY as BROADCAST
 from storage.outbox import enqueue_many
 from tests.auxil.app import running
 from tests.auxil.limited_api import LimitedBotApi
 from tests.auxil.recording_request import RecordingRequest
 from tests.auxil.updates import user
-
-BROADCAST = -10
 
 
 def limited_application(db_path: str, content, api: LimitedBotApi):

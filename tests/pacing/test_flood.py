@@ -32,5 +32,5 @@ async def test_sliding_window_and_forgetting() -> None:
         await clock.advance(20)
     assert guard.check(1) is Verdict.ADMIT  # the first one left the window
     await clock.advance(61)
-    guard.forget_quiet()
-    assert guard._seen == {} and guard._warned == {}
+    guard.check(2)  # now and then a check forgets who has been quiet for a minute
+    assert list(guard._seen) == [(2, False)] and guard._warned == {}
