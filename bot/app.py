@@ -81,6 +81,7 @@ def build_application(
         processor.on_flood = lambda update: app.create_task(tell_flooding(app, update), update=update)
         scheduler = app.bot_data[SCHEDULER] = build_scheduler(db, content, settings, notify=dispatcher.kick)
         assistant.services.schedule_changed = scheduler.changed
+        assistant.services.quiet = settings.quiet_hours
         await register_commands(app)
         await scheduler.start()  # also carries out what fell due while the assistant was down
         if settings.outbox_paused:

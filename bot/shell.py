@@ -67,7 +67,9 @@ async def run_shell(db_path: str, content: Content, *, language: str, stdin: Tex
     try:
         assistant = Assistant.create(db, content, cache_dir=cache_dir)
         # Scheduled notices are carried out after every turn, so the whole loop works without Telegram.
-        scheduler = build_scheduler(db, content, settings or Settings.from_env())
+        settings = settings or Settings.from_env()
+        assistant.services.quiet = settings.quiet_hours
+        scheduler = build_scheduler(db, content, settings)
         await scheduler.run_pending()
         interactive = stdin.isatty()
         buttons: list[Button] = []

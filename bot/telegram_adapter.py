@@ -32,8 +32,9 @@ def incoming_from_update(update: Update) -> Incoming | None:
     language = user.language_code
     name = user.full_name + (f" (@{user.username})" if user.username else "")
     if update.callback_query is not None:
+        pressed = update.callback_query.message
         return Incoming(user.id, InputKind.CHOICE, text=update.callback_query.data or "", language_code=language,
-                        display_name=name)
+                        display_name=name, message_id=pressed.message_id if pressed is not None else None)
     message = update.message
     if message is None:
         return None  # edited messages, channel posts, ...
@@ -81,8 +82,12 @@ def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
 
 async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], *,
                        pressed: MaybeInaccessibleMessage | None = None) -> None:
-    """Send the replies; a reply marked ``edit`` replaces the message whose button was pressed."""
+    """Send the replies; a reply marked ``edit`` replaces the message whose button was pressed, one with
+    ``edit_message`` that earlier message."""
     for reply in replies:
+        if reply.edit_message is not None:
+            await _edit(bot, chat_id, reply.edit_message, reply)
+            continue
         for position, photo in enumerate(reply.photos):
             caption = truncate(reply.text.split("\n", 1)[0], MAX_CAPTION)
             await bot.send_photo(chat_id, photo, caption=f"{caption} ({position + 1}/{len(reply.photos)})")
@@ -99,3 +104,13 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], *,
                 log.info("could not edit message %s, sending a new one: %s", pressed.message_id, exc)
         for i, chunk in enumerate(chunks):
             await bot.send_message(chat_id, chunk, reply_markup=markup if i == len(chunks) - 1 else None)
+
+
+async def _edit(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
+    """Replace an earlier message (live progress); a message Telegram cannot edit any more is left as it is."""
+    try:
+        await bot.edit_message_text(truncate(reply.text, MAX_MESSAGE), chat_id=chat_id, message_id=message_id,
+                                    reply_markup=keyboard(reply))
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            log.info("could not edit message %s: %s", message_id, exc)

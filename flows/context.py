@@ -10,6 +10,7 @@ from content.model import Content
 from flows.dispatch import RouteTable
 from flows.types import Incoming
 from matching.decision import Matcher
+from scheduling.quiet import QuietHours
 from storage import (
     ConversationRepository,
     ConversationState,
@@ -21,7 +22,10 @@ from storage import (
     StaffRepository,
     SubmissionRepository,
 )
+from storage.broadcasts import BroadcastRepository
 from storage.inspraak import InspraakRepository
+
+DEFAULT_QUIET = QuietHours.parse("21:00-08:00")
 
 
 @dataclass
@@ -38,6 +42,9 @@ class Services:
     routes: RouteTable
     followings: FollowingRepository
     inspraak: InspraakRepository
+    broadcasts: BroadcastRepository
+    # Nothing unasked-for is sent at night (WIJKWIJZER_QUIET_HOURS; None: off).
+    quiet: QuietHours | None = DEFAULT_QUIET
     # Flood control: at most this many submissions per resident per hour.
     submissions_per_hour: int = 5
     # Called after messages were queued in the outbox, so a channel can deliver them at once.

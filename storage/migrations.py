@@ -298,6 +298,53 @@ m006_off_topic_questions = (
     "CREATE INDEX unanswered_questions_normalized ON unanswered_questions (normalized)",
 )
 
+m008_broadcasts = (
+    # Messages staff send to many residents at once (/omroep, `wijkwijzer broadcast`). One row per
+    # broadcast; the messages themselves are outbox rows (kind 'broadcast', broadcast_id), written in
+    # one transaction when it starts (queued_at), so a crash neither loses nor repeats a recipient.
+    # status: draft -> scheduled (send_at in the future, or after quiet hours) -> sending -> done;
+    # paused (its outbox rows wait) and cancelled (its unsent rows are parked) by staff.
+    # created_by: the staff member (NULL from the CLI without --as); progress_chat/progress_message:
+    # the message that staff member sees edited with live progress.
+    """
+    CREATE TABLE broadcasts (
+        id               INTEGER PRIMARY KEY,
+        created_by       INTEGER,
+        text_nl          TEXT NOT NULL CHECK (length(text_nl) BETWEEN 1 AND 4096),
+        text_en          TEXT CHECK (text_en IS NULL OR length(text_en) BETWEEN 1 AND 4096),
+        photo            TEXT,
+        status           TEXT NOT NULL DEFAULT 'draft'
+                         CHECK (status IN ('draft', 'scheduled', 'sending', 'paused', 'cancelled', 'done')),
+        send_at          TEXT,
+        quiet_override   INTEGER NOT NULL DEFAULT 0 CHECK (quiet_override IN (0, 1)),
+        recipients       INTEGER NOT NULL DEFAULT 0,
+        created_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        queued_at        TEXT,
+        finished_at      TEXT,
+        progress_chat    INTEGER,
+        progress_message INTEGER,
+        CHECK ((status IN ('sending', 'paused', 'done')) <= (queued_at IS NOT NULL))
+    )
+    """,
+    "CREATE INDEX broadcasts_status ON broadcasts (status, send_at)",
+    # Who a broadcast is for: the union of these (kind 'all', 'stadsdeel', 'wijk', 'theme',
+    # 'gebiedsverbinders'; code '' where there is none). Only residents who follow something in it.
+    """
+    CREATE TABLE broadcast_audience (
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts (id),
+        kind         TEXT NOT NULL CHECK (kind IN ('all', 'stadsdeel', 'wijk', 'theme', 'gebiedsverbinders')),
+        code         TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (broadcast_id, kind, code)
+    )
+    """,
+    "CREATE INDEX outbox_broadcast ON outbox (broadcast_id) WHERE broadcast_id IS NOT NULL",
+    # The dispatcher reads pending rows highest priority first, then oldest: an index in that order
+    # (priority DESC) lets SQLite stop after one batch instead of sorting every pending row (with
+    # 100,000 broadcast rows pending: 0.2 ms instead of 70 ms per batch).
+    "DROP INDEX outbox_pending",
+    "CREATE INDEX outbox_pending ON outbox (channel, priority DESC, id) WHERE sent_at IS NULL AND failed_at IS NULL",
+)
+
 MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m001_initial", m001_initial),
     ("m002_submissions", m002_submissions),
@@ -305,4 +352,5 @@ MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m004_inspraak_following", m004_inspraak_following),
     ("m005_outbox_channels", m005_outbox_channels),
     ("m006_off_topic_questions", m006_off_topic_questions),
+    ("m008_broadcasts", m008_broadcasts),
 ]

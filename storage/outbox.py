@@ -14,10 +14,9 @@ from storage.db import Database
 from storage.timestamps import to_text, utc_now
 
 MAX_ATTEMPTS = 8
-# Priorities (higher is sent first): the pacer sends rows below 0 in the broadcast lane, after
-# notifications and notices (0 and up), and both after replies to residents who just wrote.
-NOTIFICATION_PRIORITY = 0
-BROADCAST_PRIORITY = -10
+# Priorities (higher is sent first): the pacer sends rows below 0 in the broadcast lane (see
+# storage.broadcasts.BROADCAST_PRIORITY), after notifications and notices (0 and up), and both
+# after replies to residents who just wrote.
 
 
 @dataclass(frozen=True)
@@ -76,6 +75,9 @@ class OutboxRepository:
         rows = await self._db.fetchall(
             f"SELECT {COLUMNS} FROM outbox WHERE channel = 'telegram' AND sent_at IS NULL"
             f" AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at <= ?){skip}"
+            # a paused broadcast's messages wait (a cancelled one's are parked by the cancellation)
+            " AND (kind != 'broadcast' OR broadcast_id IS NULL"
+            "      OR broadcast_id NOT IN (SELECT id FROM broadcasts WHERE status = 'paused'))"
             " ORDER BY priority DESC, id LIMIT ?",
             (now, *exclude, limit))
         return [_message(r) for r in rows]

@@ -57,6 +57,15 @@ class Emulator:
     def commands(self) -> dict[str, Any]:
         return self.http.get("/shim/commands").json()["result"]
 
+    def messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """The bot's messages to a chat as they are now (edits applied), each with its message_id."""
+        return self.http.get("/shim/messages", params={"chat": chat_id}).json()["result"]
+
+    def sent(self, containing: str = "") -> dict[int, int]:
+        """chat id -> how many messages the bot sent there (only those containing ``containing``)."""
+        result = self.http.get("/shim/sent", params={"text": containing} if containing else None).json()["result"]
+        return {int(chat): count for chat, count in result.items()}
+
 
 class BotProcess:
     """`wijkwijzer run` against the emulator, as an operator would start it."""

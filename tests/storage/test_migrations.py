@@ -21,6 +21,10 @@ async def test_blank_database_gets_every_migration(db_path: str) -> None:
                                                   "inactive_at", "follow_asked_at", "platform_language"]
         assert await columns(db, "conversations") == ["user_id", "flow", "step", "data", "updated_at"]
         assert "outcome" in await columns(db, "unanswered_questions")
+        assert await columns(db, "broadcasts") == [
+            "id", "created_by", "text_nl", "text_en", "photo", "status", "send_at", "quiet_override", "recipients",
+            "created_at", "queued_at", "finished_at", "progress_chat", "progress_message"]
+        assert await columns(db, "broadcast_audience") == ["broadcast_id", "kind", "code"]
         assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
     finally:
         await db.close()
