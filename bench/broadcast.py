@@ -31,7 +31,8 @@ from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from content import load_content  # noqa: E402
 from flows.types import Reply  # noqa: E402
-from storage.outbox import BROADCAST_PRIORITY, enqueue_many  # noqa: E402
+from storage.broadcasts import BROADCAST_PRIORITY  # noqa: E402
+from storage.outbox import enqueue_many  # noqa: E402
 from tests.auxil.app import running  # noqa: E402
 from tests.auxil.limited_api import LimitedBotApi  # noqa: E402
 from tests.auxil.recording_request import RecordingRequest  # noqa: E402

@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.outbox import AMBIGUOUS, OutboxDispatcher
 from flows.types import Reply
 from storage import Database, OutboxRepository, ResidentRepository
-from storage.outbox import BROADCAST_PRIORITY as BROADCAST
+from storage.broadcasts import BROADCAST_PRIORITY as BROADCAST
 from storage.outbox import enqueue_many
 from tests.auxil.app import running
 from tests.auxil.limited_api import LimitedBotApi
