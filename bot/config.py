@@ -18,6 +18,8 @@ DEFAULT_QUIET_HOURS = "21:00-08:00"
 DEFAULT_BACKUP_KEEP = 7
 DEFAULT_RETENTION_DAYS = 365
 DEFAULT_START_TIMEOUT = 60.0  # seconds to keep trying the Bot API at start
+DEFAULT_FLOOD_MESSAGES_PER_MINUTE = 20
+DEFAULT_SUBMISSIONS_PER_HOUR = 5
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 
@@ -56,6 +58,9 @@ class Settings:
     @property
     def webhook(self) -> bool:
         return self.webhook_url is not None
+    # flood control: messages per resident per minute (staff exempt), submissions per resident per hour
+    flood_messages_per_minute: int = DEFAULT_FLOOD_MESSAGES_PER_MINUTE
+    submissions_per_hour: int = DEFAULT_SUBMISSIONS_PER_HOUR
 
     @property
     def base_file_url(self) -> str:
@@ -122,11 +127,14 @@ class Settings:
         if log_format not in ("text", "json"):
             raise ConfigError("WIJKWIJZER_LOG_FORMAT", f"must be text or json, not {log_format!r}")
         webhook_url, listen, secret = webhook_settings(env)
+        flood = _positive(env, "WIJKWIJZER_FLOOD_MESSAGES_PER_MINUTE", DEFAULT_FLOOD_MESSAGES_PER_MINUTE)
+        submissions = _positive(env, "WIJKWIJZER_SUBMISSIONS_PER_HOUR", DEFAULT_SUBMISSIONS_PER_HOUR)
         return cls(token, base_url, db_path, content_dir, outbox_paused=paused in ("1", "true", "yes"),
                    quiet_hours=quiet, cache_dir=cache_dir, db_recreate=recreate in ("1", "true", "yes"),
                    backup_dir=Path(backup) if backup else None, backup_keep=backup_keep,
                    retention_days=retention_days, start_timeout=start_timeout, log_format=log_format,
-                   webhook_url=webhook_url, listen=listen, secret_token=secret)
+                   webhook_url=webhook_url, listen=listen, secret_token=secret,
+                   flood_messages_per_minute=flood, submissions_per_hour=submissions)
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:

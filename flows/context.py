@@ -49,6 +49,8 @@ class Services:
     quiet: QuietHours | None = DEFAULT_QUIET
     # days after closing that a submission keeps its personal data (WIJKWIJZER_RETENTION_DAYS)
     retention_days: int = 365
+    # Flood control: at most this many submissions per resident per hour.
+    submissions_per_hour: int = 5
     # Called after messages were queued in the outbox, so a channel can deliver them at once.
     notify: Callable[[], None] = field(default=lambda: None)
     # Called after something that changes a schedule was saved (a window, a digest setting).

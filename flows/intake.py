@@ -14,6 +14,7 @@ Dialogue (every answer is stored before the next question, so a restart loses no
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from content.textfold import fold
@@ -36,6 +37,7 @@ from flows.yesno import NO_WORDS, Answer, is_yes_or_no, read_answer
 from locales import N_, _, format_number, use_language
 from matching.places import where_from_text
 from storage import NewSubmission, Submission
+from storage.timestamps import utc_now
 
 FLOW = "intake"
 KIND, WIJK, TEXT, PHOTOS, THEME, REPLY, NAME, SUMMARY, EDIT = (
@@ -59,8 +61,20 @@ async def start(ctx: Context) -> list[Reply]:
         buttons = [Button(_("Continue where I was"), "in:resume"), Button(_("Start again"), "in:restart")]
         return [Reply(_("You had already started. Continue where you were, or start again?"),
                       Reply.column(buttons))]
+    if (limited := await _too_many(ctx)) is not None:
+        return limited
     await ctx.set_state(FLOW, KIND)
     return ask_kind(ctx)
+
+
+async def _too_many(ctx: Context) -> list[Reply] | None:
+    """Flood control: at most ``submissions_per_hour`` submissions per resident per hour."""
+    limit = ctx.services.submissions_per_hour
+    if await ctx.services.submissions.count_since(ctx.user_id, utc_now() - dt.timedelta(hours=1)) < limit:
+        return None
+    return [Reply(_("You have already sent {count} ideas, signals or questions in the past hour. That is the most "
+                    "per hour. Please try again later; what you wrote so far is kept.").format(count=limit),
+                  main_menu_buttons())]
 
 
 def ask_kind(ctx: Context, hint: str = "") -> list[Reply]:
@@ -354,6 +368,8 @@ async def _take_text(ctx: Context, text: str) -> list[Reply]:
 
 async def send(ctx: Context) -> list[Reply]:
     """Store the submission and its notifications in one transaction, then confirm."""
+    if (limited := await _too_many(ctx)) is not None:
+        return limited
     data, services = ctx.state.data, ctx.services
     wijk = services.content.wijken[data["wijk_code"]]
     handled_by = route(services.content, stadsdeel=wijk.stadsdeel_id, wijk=wijk.code, theme=data["theme"],

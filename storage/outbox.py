@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,9 @@ from storage.db import Database
 from storage.timestamps import to_text, utc_now
 
 MAX_ATTEMPTS = 8
+# Priorities (higher is sent first): the pacer sends rows below 0 in the broadcast lane (see
+# storage.broadcasts.BROADCAST_PRIORITY), after notifications and notices (0 and up), and both
+# after replies to residents who just wrote.
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,16 @@ class OutboxMessage:
     chat_id: int
     payload: dict[str, Any]
     attempts: int
+    priority: int = 0  # higher first; below 0 a broadcast
+    last_error: str | None = None
+
+
+COLUMNS = "id, chat_id, payload, attempts, priority, last_error"
+
+
+def _message(r: aiosqlite.Row) -> OutboxMessage:
+    return OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"], r["priority"],
+                         r["last_error"])
 
 
 async def enqueue(conn: aiosqlite.Connection, chat_id: int, payload: dict[str, Any],
@@ -56,37 +70,48 @@ class OutboxRepository:
         """Raise DatabaseUnavailable when sending could not be recorded."""
         self._db.check_writable()
 
-    async def pending(self, limit: int = 50) -> list[OutboxMessage]:
+    async def pending(self, limit: int = 50, *, exclude_chats: Collection[int] = ()) -> list[OutboxMessage]:
+        """Telegram messages due now, highest priority first, oldest first; none for the chats in
+        ``exclude_chats`` (those being sent to right now)."""
         now = to_text(utc_now())
+        exclude = tuple(exclude_chats)
+        skip = f" AND chat_id NOT IN ({','.join('?' * len(exclude))})" if exclude else ""
         rows = await self._db.fetchall(
-            "SELECT id, chat_id, payload, attempts FROM outbox WHERE channel = 'telegram' AND sent_at IS NULL"
-            " AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at <= ?)"
+            f"SELECT {COLUMNS} FROM outbox WHERE channel = 'telegram' AND sent_at IS NULL"
+            f" AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at <= ?){skip}"
             # a paused broadcast's messages wait (a cancelled one's are parked by the cancellation)
-            " AND (kind != 'broadcast' OR broadcast_id NOT IN (SELECT id FROM broadcasts WHERE status = 'paused'))"
+            " AND (kind != 'broadcast' OR broadcast_id IS NULL"
+            "      OR broadcast_id NOT IN (SELECT id FROM broadcasts WHERE status = 'paused'))"
             " ORDER BY priority DESC, id LIMIT ?",
-            (now, limit))
-        return [OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"]) for r in rows]
+            (now, *exclude, limit))
+        return [_message(r) for r in rows]
 
     async def for_chat(self, chat_id: int) -> list[OutboxMessage]:
         rows = await self._db.fetchall(
-            "SELECT id, chat_id, payload, attempts FROM outbox WHERE channel = 'telegram' AND chat_id = ?"
+            f"SELECT {COLUMNS} FROM outbox WHERE channel = 'telegram' AND chat_id = ?"
             " AND sent_at IS NULL AND failed_at IS NULL ORDER BY id", (chat_id,))
-        return [OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"]) for r in rows]
+        return [_message(r) for r in rows]
 
     async def mark_sent(self, message_id: int) -> None:
         await self._db.execute_write("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
                                      (to_text(utc_now()), message_id))
 
-    async def mark_retry(self, message: OutboxMessage, error: str) -> None:
-        """Try again later, backing off; give up after MAX_ATTEMPTS."""
+    async def mark_retry(self, message: OutboxMessage, error: str, *, max_attempts: int = MAX_ATTEMPTS) -> None:
+        """Try again later, backing off; give up after ``max_attempts``."""
         attempts = message.attempts + 1
-        if attempts >= MAX_ATTEMPTS:
+        if attempts >= max_attempts:
             await self.mark_failed(message.id, error)
             return
         next_try = utc_now() + dt.timedelta(seconds=min(2 ** attempts, 600))
         await self._db.execute_write(
             "UPDATE outbox SET attempts = ?, next_try_at = ?, last_error = ? WHERE id = ?",
             (attempts, to_text(next_try), error[:500], message.id))
+
+    async def mark_later(self, message: OutboxMessage, seconds: float, error: str) -> None:
+        """Telegram asked to wait (429): try the same message again then, not counted as an attempt."""
+        next_try = utc_now() + dt.timedelta(seconds=seconds)
+        await self._db.execute_write("UPDATE outbox SET next_try_at = ?, last_error = ? WHERE id = ?",
+                                     (to_text(next_try), error[:500], message.id))
 
     async def mark_failed(self, message_id: int, error: str) -> None:
         await self._db.execute_write(

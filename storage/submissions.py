@@ -13,6 +13,7 @@ import aiosqlite
 from storage.audit import AuditEntry, write_audit
 from storage.db import Database
 from storage.outbox import enqueue
+from storage.timestamps import to_text
 
 STATUSES = ("nieuw", "ontvangen", "in_behandeling", "doorgezet", "afgerond", "ingetrokken")
 CLOSED = ("afgerond", "ingetrokken")
@@ -112,6 +113,12 @@ class SubmissionRepository:
             return submission
 
         return await self._db.write(run)
+
+    async def count_since(self, user_id: int, since: dt.datetime) -> int:
+        """How many submissions the resident sent since ``since`` (flood control)."""
+        row = await self._db.fetchone("SELECT COUNT(*) FROM submissions WHERE user_id = ? AND created_at >= ?",
+                                      (user_id, to_text(since)))
+        return int(row[0]) if row else 0
 
     async def record(self, submission_id: int, *, actor: str, actor_id: int | None, action: str,
                      text: str | None = None, status: str | None = None,

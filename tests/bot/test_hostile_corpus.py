@@ -241,7 +241,6 @@ async def polling_network_error(h: Harness) -> None:
 HARDEN = "issue 10, defect {}: fixed on branch harden"
 PRIV = "issue 10, defect {}: fixed on branch priv"
 CONSENT = "issue 10, defect 1 (consent read as yes): fixed on branch harden"
-PACING = "issue 10, defect 3 (flood control): fixed on branch pacing"
 OPEN = "issue 10, defect {}: not fixed on any branch yet when this case was written"
 QUESTIONS = ("unanswered_questions",)  # the log of questions the sources do not answer
 STATE = ("conversations",)
@@ -403,7 +402,7 @@ CASES = [
     Case("consent-name-injection", lambda h: h.say("'; UPDATE submissions SET consent_reply=1; --"), (ASK_NAME,),
          setup=in_intake_name, check=at_step("name", "consent_name")),
     # ---- faults around the messages
-    Case("flood-one-resident", flood, (HELP,), check=answered_at_most(25), xfail=PACING),
+    Case("flood-one-resident", flood, (HELP,), check=answered_at_most(25)),
     Case("telegram-answers-401", lambda h: h.say("/start"), (), setup=unauthorized, quiet=False,
          check=token_never_logged),
     Case("polling-network-error", polling_network_error, SILENT,

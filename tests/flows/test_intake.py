@@ -280,3 +280,23 @@ async def test_named_buurt_is_kept_for_the_gebiedsverbinder(resident: Resident, 
     assert (await SubmissionRepository(db).get(1)).buurt == "Garenkokerskwartier"
     [message] = await OutboxRepository(db).pending()
     assert "buurt Garenkokerskwartier" in message.payload["text"]
+
+
+async def test_at_most_the_hourly_number_of_submissions(resident: Resident, assistant: Assistant,
+                                                        db: Database) -> None:
+    assistant.services.submissions_per_hour = 2
+    for _ in range(2):
+        await start_idea(resident)
+        await finish(resident)
+        await resident.press("in:send")
+    refused = await resident.say("/idee")
+    assert "het meeste per uur" in text_of(refused)
+    assert (await SubmissionRepository(db).for_resident(42, 10))[1] == 2
+    # the same limit at the very end, for a draft begun before the limit was reached
+    assistant.services.submissions_per_hour = 3
+    await start_idea(resident)
+    await finish(resident)
+    assistant.services.submissions_per_hour = 2
+    assert "het meeste per uur" in text_of(await resident.press("in:send"))
+    assert (await SubmissionRepository(db).for_resident(42, 10))[1] == 2
+    assert (await ConversationRepository(db).get(42)) is not None  # the draft is kept
