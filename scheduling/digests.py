@@ -1,0 +1,139 @@
+"""Digests for gebiedsverbinders, on each one's own schedule.
+
+Each gebiedsverbinder's schedule (working days, daily, weekly on one day, or off; at 08:00
+Europe/Amsterdam unless set otherwise) gives the moments a digest falls due. A digest is due when a
+scheduled moment lies after their previous digest (and after they were linked or changed the
+setting). When the assistant was down over one or more such moments, one digest is sent after start
+for the latest of them; it covers the whole gap, because its "new" section starts at the previous
+digest's high-water mark, not at a moment in time. Quiet hours hold a digest until they end.
+
+Composing and recording happen in one transaction with the outbox rows (see storage/digests.py),
+and a scheduled moment can be recorded only once per recipient (a unique index), so neither a crash
+nor two processes can send a digest twice or drop a submission from the "new" sections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from scheduling.quiet import QuietHours, next_allowed
+from storage.db import Database
+from storage.digests import DigestRepository, DigestSettings, Outcome, Recipient, Render
+from storage.timestamps import parse_time
+
+log = logging.getLogger(__name__)
+
+LOCAL = ZoneInfo("Europe/Amsterdam")
+WORKDAYS = range(0, 5)
+
+
+def _days(settings: DigestSettings) -> set[int]:
+    if settings.schedule == "workdays":
+        return set(WORKDAYS)
+    if settings.schedule == "daily":
+        return set(range(7))
+    if settings.schedule == "weekly":
+        return {settings.weekday}
+    return set()
+
+
+def _moment(day: dt.date, settings: DigestSettings) -> dt.datetime:
+    hour, minute = (int(part) for part in settings.at.split(":"))
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LOCAL).astimezone(dt.UTC)
+
+
+def next_moment(settings: DigestSettings, after: dt.datetime) -> dt.datetime | None:
+    """The first scheduled moment strictly after ``after``; None when the digest is off."""
+    days = _days(settings)
+    if not days:
+        return None
+    day = after.astimezone(LOCAL).date()
+    for offset in range(9):
+        candidate = day + dt.timedelta(days=offset)
+        if candidate.weekday() in days and _moment(candidate, settings) > after:
+            return _moment(candidate, settings)
+    return None
+
+
+def last_moment(settings: DigestSettings, at_or_before: dt.datetime) -> dt.datetime | None:
+    """The latest scheduled moment not after ``at_or_before``."""
+    days = _days(settings)
+    day = at_or_before.astimezone(LOCAL).date()
+    for offset in range(9):
+        candidate = day - dt.timedelta(days=offset)
+        if candidate.weekday() in days and _moment(candidate, settings) <= at_or_before:
+            return _moment(candidate, settings)
+    return None
+
+
+class Digests:
+    """The duty engine for digests (see the module docstring)."""
+
+    name = "digests"
+
+    def __init__(self, db: Database, render: Render, *, quiet: QuietHours | None = None,
+                 notify: Callable[[], None] = lambda: None) -> None:
+        self.repository = DigestRepository(db)
+        self._render = render
+        self._quiet = quiet
+        self._notify = notify
+
+    async def _baseline(self, recipient: Recipient) -> dt.datetime:
+        """After this moment the recipient's next scheduled digest falls: their previous digest, their link,
+        or their last change of the setting, whichever is latest."""
+        moments = [parse_time(recipient.added_at)]
+        if recipient.settings.updated_at:
+            moments.append(parse_time(recipient.settings.updated_at))
+        last = await self.repository.last(recipient.user_id)
+        if last is not None:
+            moments.append(parse_time(last["due_at"]))
+        return max(moments)
+
+    async def _due(self, recipient: Recipient) -> dt.datetime | None:
+        """The scheduled moment of the recipient's next digest (perhaps already past)."""
+        return next_moment(recipient.settings, await self._baseline(recipient))
+
+    async def next_due(self, now: dt.datetime) -> dt.datetime | None:
+        moments = []
+        for recipient in await self.repository.recipients():
+            due = await self._due(recipient)
+            if due is not None:
+                moments.append(next_allowed(due, self._quiet))
+        return min(moments, default=None)
+
+    async def run_due(self, now: dt.datetime) -> int:
+        """Compose every digest that is due; after downtime, one per recipient for the latest missed moment."""
+        sent = 0
+        for recipient in await self.repository.recipients():
+            due = await self._due(recipient)
+            if due is None or next_allowed(due, self._quiet) > now:
+                continue
+            latest = last_moment(recipient.settings, now) or due
+            outcome = await self.repository.compose(recipient, due=max(due, latest), trigger="schedule", now=now,
+                                                    render=self._render)
+            sent += self._report(outcome)
+        return sent
+
+    async def send_now(self, now: dt.datetime, stadsdeel: str | None = None) -> list[Outcome]:
+        """Every recipient's digest at once, whatever the schedule (``digest --now``); 'off' is respected."""
+        outcomes = []
+        for recipient in await self.repository.recipients(stadsdeel):
+            if recipient.settings.schedule == "off":
+                continue
+            outcome = await self.repository.compose(recipient, due=now, trigger="now", now=now, render=self._render)
+            self._report(outcome)
+            outcomes.append(outcome)
+        return outcomes
+
+    def _report(self, outcome: Outcome) -> int:
+        if outcome.digest_id is None:
+            return 0
+        log.info("digest for %s (%s): %s, %d new, %s", outcome.user_id, outcome.stadsdeel,
+                 "queued" if outcome.sent else "nothing new, not sent", outcome.new_total,
+                 "+".join(outcome.channels) or "-")
+        if outcome.sent:
+            self._notify()
+        return int(outcome.sent)

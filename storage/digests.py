@@ -1,0 +1,256 @@
+"""Digests for gebiedsverbinders: their settings, what each digest covered, and what goes in one.
+
+A digest is composed and recorded in one transaction (see :meth:`DigestRepository.compose`): its
+row in ``digests`` (with the high-water mark ``covered_to``) and its outbox rows are written
+together, so a crash either leaves both or neither, and the next digest starts exactly where the
+previous one stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import aiosqlite
+
+from storage.db import Database
+from storage.outbox import enqueue, enqueue_email
+from storage.submissions import CLOSED
+from storage.timestamps import to_text
+
+SCHEDULES = ("workdays", "daily", "weekly", "off")
+CHANNELS = ("telegram", "email", "both")
+STALE_AFTER = dt.timedelta(days=10)  # open this long without a status change: named in the digest
+LISTED = 200  # at most this many items of one section are read (the count is always complete)
+QUESTIONS_LISTED = 10
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$")
+_CLOSED_SQL = ", ".join(f"'{s}'" for s in CLOSED)
+
+
+def valid_email(address: str) -> bool:
+    """A plain address like name@haarlem.nl (no display name, no spaces)."""
+    return len(address) <= 254 and bool(_EMAIL.match(address))
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    user_id: int
+    schedule: str = "workdays"
+    weekday: int = 0  # for 'weekly': 0 = Monday
+    at: str = "08:00"  # Europe/Amsterdam
+    channel: str = "both"  # telegram | email | both (e-mail only when an address is set and SMTP works)
+    email: str | None = None  # overrides the address in the staff table
+    when_empty: bool = False
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A gebiedsverbinder with their digest settings."""
+
+    user_id: int
+    stadsdeel: str
+    name: str | None
+    staff_email: str | None
+    added_at: str
+    settings: DigestSettings
+
+    @property
+    def email(self) -> str | None:
+        return self.settings.email or self.staff_email
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    reference: str
+    kind: str
+    wijk_code: str
+    theme: str
+    text: str
+    created_at: str
+    status: str
+
+
+@dataclass(frozen=True)
+class DigestData:
+    """What one digest says, read in the transaction that records it."""
+
+    stadsdeel: str
+    period_start: str | None  # end of the previous digest's period (None: the first digest)
+    period_end: str
+    covered_to: int  # highest submission id in the new section (or the previous mark)
+    new: list[Item]
+    new_total: int
+    stale: list[Item]
+    stale_total: int
+    owed: list[Item]
+    owed_total: int
+    questions: list[tuple[str, int]]  # (an example, how often), most frequent first
+    question_total: int
+    previous_new: int | None = None  # counts of the previous period (None: no previous digest)
+    previous_questions: int | None = None
+
+    @property
+    def nothing_new(self) -> bool:
+        return self.new_total == 0 and self.question_total == 0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Rendered digest messages for one recipient: a Telegram payload and/or an e-mail."""
+
+    telegram: dict[str, object] | None = None
+    email: tuple[str, dict[str, object]] | None = None  # (address, {subject, text, html})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    user_id: int
+    stadsdeel: str
+    digest_id: int | None  # None: nothing recorded (this scheduled digest was already done)
+    sent: bool  # False: nothing new, and not asked for empty digests
+    new_total: int
+    channels: tuple[str, ...]
+    references: tuple[str, ...] = ()
+
+
+# render(recipient, data, now) -> the messages to queue
+Render = Callable[[Recipient, DigestData, dt.datetime], Delivery]
+
+
+class DigestRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def settings(self, user_id: int) -> DigestSettings:
+        row = await self._db.fetchone("SELECT * FROM digest_settings WHERE user_id = ?", (user_id,))
+        return _settings(row) if row else DigestSettings(user_id)
+
+    async def save(self, settings: DigestSettings) -> DigestSettings:
+        if settings.schedule not in SCHEDULES or settings.channel not in CHANNELS:
+            raise ValueError("unknown schedule or channel")
+        if settings.email is not None and not valid_email(settings.email):
+            raise ValueError(f"not an e-mail address: {settings.email!r}")
+        await self._db.execute_write(
+            "INSERT INTO digest_settings (user_id, schedule, weekday, at, channel, email, when_empty, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) ON CONFLICT (user_id) DO UPDATE"
+            " SET schedule = excluded.schedule, weekday = excluded.weekday, at = excluded.at,"
+            " channel = excluded.channel, email = excluded.email, when_empty = excluded.when_empty,"
+            " updated_at = excluded.updated_at",
+            (settings.user_id, settings.schedule, settings.weekday, settings.at, settings.channel, settings.email,
+             int(settings.when_empty)))
+        return await self.settings(settings.user_id)
+
+    async def update(self, user_id: int, **changes: object) -> DigestSettings:
+        return await self.save(replace(await self.settings(user_id), **changes))
+
+    async def recipients(self, stadsdeel: str | None = None) -> list[Recipient]:
+        """Every gebiedsverbinder (of one stadsdeel), with their settings."""
+        where, params = ("AND s.stadsdeel = ?", [stadsdeel]) if stadsdeel else ("", [])
+        rows = await self._db.fetchall(
+            "SELECT s.user_id, s.stadsdeel, s.name, s.email AS staff_email, s.added_at, d.schedule, d.weekday, d.at,"
+            " d.channel, d.email, d.when_empty, d.updated_at FROM staff s LEFT JOIN digest_settings d"
+            f" ON d.user_id = s.user_id WHERE s.role = 'gebiedsverbinder' {where} ORDER BY s.stadsdeel, s.user_id",
+            params)
+        return [Recipient(r["user_id"], r["stadsdeel"], r["name"], r["staff_email"], r["added_at"],
+                          _settings(r) if r["schedule"] is not None else DigestSettings(r["user_id"]))
+                for r in rows]
+
+    async def last(self, user_id: int) -> aiosqlite.Row | None:
+        return await self._db.fetchone("SELECT * FROM digests WHERE user_id = ? ORDER BY id DESC LIMIT 1",
+                                       (user_id,))
+
+    async def compose(self, recipient: Recipient, *, due: dt.datetime, trigger: str, now: dt.datetime,
+                      render: Render) -> Outcome:
+        """Read, render and record one digest, and queue its messages, in one transaction."""
+
+        async def run(conn: aiosqlite.Connection) -> Outcome:
+            if trigger == "schedule":
+                cursor = await conn.execute(
+                    "SELECT 1 FROM digests WHERE user_id = ? AND due_at = ? AND trigger = 'schedule'",
+                    (recipient.user_id, to_text(due)))
+                if await cursor.fetchone() is not None:
+                    return Outcome(recipient.user_id, recipient.stadsdeel, None, False, 0, ())
+            cursor = await conn.execute("SELECT * FROM digests WHERE user_id = ? ORDER BY id DESC LIMIT 1",
+                                        (recipient.user_id,))
+            previous = await cursor.fetchone()
+            data = await gather(conn, recipient.stadsdeel, previous, now)
+            send = not data.nothing_new or recipient.settings.when_empty
+            delivery = render(recipient, data, now) if send else Delivery()
+            channels = []
+            if delivery.telegram is not None:
+                await enqueue(conn, recipient.user_id, delivery.telegram, kind="digest")
+                channels.append("telegram")
+            if delivery.email is not None:
+                await enqueue_email(conn, delivery.email[0], delivery.email[1], chat_id=recipient.user_id,
+                                    kind="digest")
+                channels.append("email")
+            cursor = await conn.execute(
+                "INSERT INTO digests (user_id, stadsdeel, due_at, period_start, period_end, covered_to, new_count,"
+                " question_count, outcome, trigger) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (recipient.user_id, recipient.stadsdeel, to_text(due), data.period_start, data.period_end,
+                 data.covered_to, data.new_total, data.question_total, "sent" if channels else "empty", trigger))
+            return Outcome(recipient.user_id, recipient.stadsdeel, cursor.lastrowid, bool(channels), data.new_total,
+                           tuple(channels), tuple(item.reference for item in data.new))
+
+        return await self._db.write(run)
+
+
+async def gather(conn: aiosqlite.Connection, stadsdeel: str, previous: aiosqlite.Row | None,
+                 now: dt.datetime) -> DigestData:
+    """Everything one digest of ``stadsdeel`` says, after the ``previous`` digest of that recipient."""
+    since_id = previous["covered_to"] if previous else 0
+    period_start = previous["period_end"] if previous else None
+    period_end = to_text(now)
+
+    async def rows(sql: str, params: tuple[object, ...]) -> list[aiosqlite.Row]:
+        cursor = await conn.execute(sql, params)
+        return list(await cursor.fetchall())
+
+    columns = "s.id, s.reference, s.kind, s.wijk_code, s.theme, s.text, s.created_at, s.status"
+    new_where = "FROM submissions s WHERE s.handled_by = ? AND s.id > ?"
+    counted = (await rows(f"SELECT COUNT(*), MAX(s.id) {new_where}", (stadsdeel, since_id)))[0]
+    new_total, covered_to = counted[0], counted[1] or since_id
+    new = await rows(f"SELECT {columns} {new_where} ORDER BY s.id LIMIT ?", (stadsdeel, since_id, LISTED))
+
+    cutoff = to_text(now - STALE_AFTER)
+    stale_where = (f"FROM submissions s WHERE s.handled_by = ? AND s.status NOT IN ({_CLOSED_SQL}) AND s.created_at < ?"
+                   " AND (SELECT MAX(e.at) FROM submission_events e WHERE e.submission_id = s.id"
+                   " AND e.action IN ('created', 'status')) < ?")
+    stale_total = (await rows(f"SELECT COUNT(*) {stale_where}", (stadsdeel, cutoff, cutoff)))[0][0]
+    stale = await rows(f"SELECT {columns} {stale_where} ORDER BY s.id LIMIT ?", (stadsdeel, cutoff, cutoff, LISTED))
+
+    # Owed: the resident agreed to an answer, and wrote last (no staff answer since their last word).
+    owed_where = (f"FROM submissions s WHERE s.handled_by = ? AND s.status NOT IN ({_CLOSED_SQL})"
+                  " AND s.consent_reply = 1 AND COALESCE((SELECT MAX(e.id) FROM submission_events e"
+                  " WHERE e.submission_id = s.id AND e.action = 'reply'), 0) < (SELECT MAX(e.id)"
+                  " FROM submission_events e WHERE e.submission_id = s.id AND e.actor = 'resident'"
+                  " AND e.action IN ('created', 'info'))")
+    owed_total = (await rows(f"SELECT COUNT(*) {owed_where}", (stadsdeel,)))[0][0]
+    owed = await rows(f"SELECT {columns} {owed_where} ORDER BY s.id LIMIT ?", (stadsdeel, LISTED))
+
+    question_where = "FROM unanswered_questions WHERE stadsdeel = ? AND asked_at > ? AND asked_at <= ?"
+    q_params = (stadsdeel, period_start or "", period_end)
+    question_total = (await rows(f"SELECT COUNT(*) {question_where}", q_params))[0][0]
+    questions = await rows(f"SELECT MIN(text) AS example, COUNT(*) AS n {question_where} GROUP BY normalized"
+                           " ORDER BY n DESC, MAX(asked_at) DESC LIMIT ?", (*q_params, QUESTIONS_LISTED))
+    return DigestData(
+        stadsdeel=stadsdeel, period_start=period_start, period_end=period_end, covered_to=covered_to,
+        new=[_item(r) for r in new], new_total=new_total, stale=[_item(r) for r in stale], stale_total=stale_total,
+        owed=[_item(r) for r in owed], owed_total=owed_total,
+        questions=[(r["example"], r["n"]) for r in questions], question_total=question_total,
+        previous_new=previous["new_count"] if previous else None,
+        previous_questions=previous["question_count"] if previous else None)
+
+
+def _item(row: aiosqlite.Row) -> Item:
+    return Item(row["id"], row["reference"], row["kind"], row["wijk_code"], row["theme"], row["text"],
+                row["created_at"], row["status"])
+
+
+def _settings(row: aiosqlite.Row) -> DigestSettings:
+    return DigestSettings(row["user_id"], row["schedule"], row["weekday"], row["at"], row["channel"], row["email"],
+                          bool(row["when_empty"]), row["updated_at"])
