@@ -10,6 +10,7 @@
   wijkwijzer export           submissions with their history, as CSV or JSON
   wijkwijzer inspraak ...     add, list, edit or cancel consultation windows
   wijkwijzer link --wijk N    the t.me link (and QR code) for a poster in a wijk
+  wijkwijzer digest [--now]   gebiedsverbinders' digest settings, or send every digest now
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import sys
 
 from dotenv import load_dotenv
 
-from bot import admin, inspraak_cli
+from bot import admin, digest_cli, inspraak_cli
 from bot.config import ConfigError, Settings
 from content import Content, ContentError, load_content
 from content.geography import Geography
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     explain.add_argument("--lang", choices=("nl", "en"), default="nl")
     admin.add_parsers(sub)
     inspraak_cli.add_parsers(sub)
+    digest_cli.add_parsers(sub)
     args = parser.parse_args(argv)
     if args.command in (None, "run", "shell", "explain", "faq-gaps"):
         semantic.preload()  # the sentence model loads while the content does
@@ -68,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(admin.run(args, settings, content))
         if command in ("inspraak", "link"):
             return asyncio.run(inspraak_cli.run(args, settings, content))
+        if command == "digest":
+            return asyncio.run(digest_cli.run(args, settings, content))
         if command == "explain":
             semantic.shared_encoder()
             matcher = build_matcher(content, Geography(content), settings.cache_dir)

@@ -64,7 +64,7 @@ class Assistant:
 
     @classmethod
     def create(cls, db: Database, content: Content, notify: Callable[[], None] | None = None,
-               cache_dir: Path | None = None) -> Assistant:
+               cache_dir: Path | None = None, *, email: bool = False) -> Assistant:
         """Build the assistant; ``cache_dir`` keeps the topics' sentence embeddings between starts."""
         geography = Geography(content)
         services = Services(
@@ -80,6 +80,7 @@ class Assistant:
             routes=route_table(),
             followings=FollowingRepository(db),
             inspraak=InspraakRepository(db),
+            email_enabled=email,
         )
         if notify is not None:
             services.notify = notify

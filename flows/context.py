@@ -38,6 +38,8 @@ class Services:
     routes: RouteTable
     followings: FollowingRepository
     inspraak: InspraakRepository
+    # E-mail can be sent (SMTP is configured): a stadsdeel without a linked account gets submissions by e-mail.
+    email_enabled: bool = False
     # Called after messages were queued in the outbox, so a channel can deliver them at once.
     notify: Callable[[], None] = field(default=lambda: None)
     # Called after something that changes a schedule was saved (a window, a digest setting).
