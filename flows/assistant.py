@@ -18,7 +18,7 @@ from pathlib import Path
 
 from content.geography import Geography
 from content.model import Content
-from flows import contact, faq, follow, inspraak, inspraakbeheer, intake, menu, mijnwijk, mine, staff
+from flows import contact, digest, faq, follow, inspraak, inspraakbeheer, intake, menu, mijnwijk, mine, staff
 from flows.common import unknown_choice
 from flows.context import Context, Services
 from flows.dispatch import RouteTable, Step, call
@@ -38,11 +38,12 @@ from storage import (
     StaffRepository,
     SubmissionRepository,
 )
+from storage.digests import DigestRepository
 from storage.inspraak import InspraakRepository
 
 # Every flow module declares its commands, buttons and steps; the table joins them and refuses
 # two flows that claim the same thing.
-FLOWS = (menu, faq, contact, mijnwijk, follow, inspraak, intake, mine, staff, inspraakbeheer)
+FLOWS = (menu, faq, contact, mijnwijk, follow, inspraak, intake, mine, staff, inspraakbeheer, digest)
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class Assistant:
             routes=route_table(),
             followings=FollowingRepository(db),
             inspraak=InspraakRepository(db),
+            digests=DigestRepository(db),
             email_enabled=email,
         )
         if notify is not None:

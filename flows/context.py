@@ -21,6 +21,7 @@ from storage import (
     StaffRepository,
     SubmissionRepository,
 )
+from storage.digests import DigestRepository
 from storage.inspraak import InspraakRepository
 
 
@@ -38,6 +39,7 @@ class Services:
     routes: RouteTable
     followings: FollowingRepository
     inspraak: InspraakRepository
+    digests: DigestRepository
     # E-mail can be sent (SMTP is configured): a stadsdeel without a linked account gets submissions by e-mail.
     email_enabled: bool = False
     # Called after messages were queued in the outbox, so a channel can deliver them at once.

@@ -17,57 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from scheduling.quiet import QuietHours, next_allowed
 from storage.db import Database
-from storage.digests import DigestRepository, DigestSettings, Outcome, Recipient, Render
+from storage.digests import DigestRepository, Outcome, Recipient, Render, last_moment, next_moment
 from storage.timestamps import parse_time
 
 log = logging.getLogger(__name__)
-
-LOCAL = ZoneInfo("Europe/Amsterdam")
-WORKDAYS = range(0, 5)
-
-
-def _days(settings: DigestSettings) -> set[int]:
-    if settings.schedule == "workdays":
-        return set(WORKDAYS)
-    if settings.schedule == "daily":
-        return set(range(7))
-    if settings.schedule == "weekly":
-        return {settings.weekday}
-    return set()
-
-
-def _moment(day: dt.date, settings: DigestSettings) -> dt.datetime:
-    hour, minute = (int(part) for part in settings.at.split(":"))
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LOCAL).astimezone(dt.UTC)
-
-
-def next_moment(settings: DigestSettings, after: dt.datetime) -> dt.datetime | None:
-    """The first scheduled moment strictly after ``after``; None when the digest is off."""
-    days = _days(settings)
-    if not days:
-        return None
-    day = after.astimezone(LOCAL).date()
-    for offset in range(9):
-        candidate = day + dt.timedelta(days=offset)
-        if candidate.weekday() in days and _moment(candidate, settings) > after:
-            return _moment(candidate, settings)
-    return None
-
-
-def last_moment(settings: DigestSettings, at_or_before: dt.datetime) -> dt.datetime | None:
-    """The latest scheduled moment not after ``at_or_before``."""
-    days = _days(settings)
-    day = at_or_before.astimezone(LOCAL).date()
-    for offset in range(9):
-        candidate = day - dt.timedelta(days=offset)
-        if candidate.weekday() in days and _moment(candidate, settings) <= at_or_before:
-            return _moment(candidate, settings)
-    return None
-
 
 class Digests:
     """The duty engine for digests (see the module docstring)."""

@@ -17,7 +17,7 @@ import aiosqlite
 
 from storage.db import Database
 from storage.outbox import enqueue, enqueue_email
-from storage.submissions import CLOSED
+from storage.submissions import CLOSED, LOCAL
 from storage.timestamps import to_text
 
 SCHEDULES = ("workdays", "daily", "weekly", "off")
@@ -119,6 +119,48 @@ class Outcome:
 
 # render(recipient, data, now) -> the messages to queue
 Render = Callable[[Recipient, DigestData, dt.datetime], Delivery]
+
+
+WORKDAYS = range(0, 5)
+
+
+def _days(settings: DigestSettings) -> set[int]:
+    if settings.schedule == "workdays":
+        return set(WORKDAYS)
+    if settings.schedule == "daily":
+        return set(range(7))
+    if settings.schedule == "weekly":
+        return {settings.weekday}
+    return set()
+
+
+def _moment(day: dt.date, settings: DigestSettings) -> dt.datetime:
+    hour, minute = (int(part) for part in settings.at.split(":"))
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LOCAL).astimezone(dt.UTC)
+
+
+def next_moment(settings: DigestSettings, after: dt.datetime) -> dt.datetime | None:
+    """The first scheduled moment strictly after ``after``; None when the digest is off."""
+    days = _days(settings)
+    if not days:
+        return None
+    day = after.astimezone(LOCAL).date()
+    for offset in range(9):
+        candidate = day + dt.timedelta(days=offset)
+        if candidate.weekday() in days and _moment(candidate, settings) > after:
+            return _moment(candidate, settings)
+    return None
+
+
+def last_moment(settings: DigestSettings, at_or_before: dt.datetime) -> dt.datetime | None:
+    """The latest scheduled moment not after ``at_or_before``."""
+    days = _days(settings)
+    day = at_or_before.astimezone(LOCAL).date()
+    for offset in range(9):
+        candidate = day - dt.timedelta(days=offset)
+        if candidate.weekday() in days and _moment(candidate, settings) <= at_or_before:
+            return _moment(candidate, settings)
+    return None
 
 
 class DigestRepository:

@@ -16,9 +16,8 @@ import pytest
 
 from bot.config import Settings
 from bot.duties import build_digests
-from scheduling.digests import last_moment, next_moment
 from storage import Database, NewSubmission, QuestionLog, StaffRepository, SubmissionRepository
-from storage.digests import DigestRepository, DigestSettings
+from storage.digests import DigestRepository, DigestSettings, last_moment, next_moment
 from storage.timestamps import ManualClock, parse_time, use_clock, utc_now
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
