@@ -43,7 +43,7 @@ class Digests:
         moments = [parse_time(recipient.added_at)]
         if recipient.settings.updated_at:
             moments.append(parse_time(recipient.settings.updated_at))
-        last = await self.repository.last(recipient.user_id)
+        last = await self.repository.last(recipient.user_id, recipient.stadsdeel)
         if last is not None:
             moments.append(parse_time(last["due_at"]))
         return max(moments)

@@ -201,9 +201,10 @@ class DigestRepository:
                           _settings(r) if r["schedule"] is not None else DigestSettings(r["user_id"]))
                 for r in rows]
 
-    async def last(self, user_id: int) -> aiosqlite.Row | None:
-        return await self._db.fetchone("SELECT * FROM digests WHERE user_id = ? ORDER BY id DESC LIMIT 1",
-                                       (user_id,))
+    async def last(self, user_id: int, stadsdeel: str) -> aiosqlite.Row | None:
+        """The recipient's previous digest of this stadsdeel (one who moves to another stadsdeel starts afresh)."""
+        return await self._db.fetchone(
+            "SELECT * FROM digests WHERE user_id = ? AND stadsdeel = ? ORDER BY id DESC LIMIT 1", (user_id, stadsdeel))
 
     async def compose(self, recipient: Recipient, *, due: dt.datetime, trigger: str, now: dt.datetime,
                       render: Render) -> Outcome:
@@ -216,8 +217,9 @@ class DigestRepository:
                     (recipient.user_id, to_text(due)))
                 if await cursor.fetchone() is not None:
                     return Outcome(recipient.user_id, recipient.stadsdeel, None, False, 0, ())
-            cursor = await conn.execute("SELECT * FROM digests WHERE user_id = ? ORDER BY id DESC LIMIT 1",
-                                        (recipient.user_id,))
+            cursor = await conn.execute(
+                "SELECT * FROM digests WHERE user_id = ? AND stadsdeel = ? ORDER BY id DESC LIMIT 1",
+                (recipient.user_id, recipient.stadsdeel))
             previous = await cursor.fetchone()
             data = await gather(conn, recipient.stadsdeel, previous, now)
             send = not data.nothing_new or recipient.settings.when_empty

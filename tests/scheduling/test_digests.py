@@ -135,7 +135,7 @@ async def test_downtime_gives_one_digest_covering_the_gap(db: Database, content,
     assert await engine.run_due(after_four_days) == 0
     [text] = await digests_sent(db)
     assert all(r in new_section(text) for r in references)
-    row = await DigestRepository(db).last(500)
+    row = await DigestRepository(db).last(500, "noord")
     assert parse_time(row["due_at"]) == last_moment(DigestSettings(500), after_four_days)
     assert await engine.next_due(after_four_days) > after_four_days
 
@@ -220,3 +220,17 @@ async def test_exactly_once_across_sigkill(db_path: str, content, tmp_path: Path
         assert (await db.fetchone("SELECT COUNT(*) FROM digests WHERE user_id = 500"))[0] == 2
     finally:
         await db.close()
+
+
+async def test_moving_to_another_stadsdeel_starts_afresh(db: Database, content, staff) -> None:
+    engine = build_digests(db, content, settings())
+    new = NewSubmission(user_id=78, kind="idee", wijk_code="WK039206", stadsdeel="oost", handled_by="oost",
+                        theme="groen", text="Een idee voor Oost, ingestuurd voor de verhuizing.", latitude=None,
+                        longitude=None, consent_reply=False, resident_name=None, language="nl")
+    oost = (await SubmissionRepository(db).create(new, lambda s: [])).reference
+    await submit(db, "Een idee voor Noord met een hoger nummer dan dat van Oost.")
+    await engine.send_now(utc_now(), "noord")
+    await staff.add(500, "gebiedsverbinder", "oost", "Test Noord, nu Oost")
+    await engine.send_now(utc_now(), "oost")
+    texts = [t for t in await digests_sent(db) if "Overzicht stadsdeel Oost" in t]
+    assert len(texts) == 2 and all(oost in new_section(t) for t in texts)  # 500 and 501 both see it as new
