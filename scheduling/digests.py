@@ -57,7 +57,7 @@ class Digests:
         for recipient in await self.repository.recipients():
             due = await self._due(recipient)
             if due is not None:
-                moments.append(next_allowed(due, self._quiet))
+                moments.append(next_allowed(max(due, now), self._quiet))
         return min(moments, default=None)
 
     async def run_due(self, now: dt.datetime) -> int:
@@ -65,7 +65,7 @@ class Digests:
         sent = 0
         for recipient in await self.repository.recipients():
             due = await self._due(recipient)
-            if due is None or next_allowed(due, self._quiet) > now:
+            if due is None or next_allowed(max(due, now), self._quiet) > now:  # a late one waits out the night
                 continue
             latest = last_moment(recipient.settings, now) or due
             outcome = await self.repository.compose(recipient, due=max(due, latest), trigger="schedule", now=now,

@@ -118,7 +118,8 @@ async def test_digest_content_and_each_submission_new_once(db: Database, content
 async def test_stale_submissions_are_named(db: Database, content, staff) -> None:
     reference = await submit(db, "Een idee dat al lang wacht op een reactie van iemand.", consent=False)
     engine = build_digests(db, content, settings())
-    later = utc_now() + dt.timedelta(days=11)
+    day = (utc_now() + dt.timedelta(days=11)).astimezone(LOCAL).date()
+    later = dt.datetime.combine(day, dt.time(10, 0), tzinfo=LOCAL).astimezone(dt.UTC)  # outside quiet hours
     assert await engine.run_due(later) == 1
     text = (await digests_sent(db))[-1]
     assert "Langer dan 10 dagen open zonder nieuwe status (1)" in text
@@ -234,3 +235,41 @@ async def test_moving_to_another_stadsdeel_starts_afresh(db: Database, content, 
     await engine.send_now(utc_now(), "oost")
     texts = [t for t in await digests_sent(db) if "Overzicht stadsdeel Oost" in t]
     assert len(texts) == 2 and all(oost in new_section(t) for t in texts)  # 500 and 501 both see it as new
+
+
+async def test_restart_while_due_sends_once_and_plans_the_next(db: Database, content, staff) -> None:
+    from scheduling import Scheduler
+
+    reference = await submit(db, "Een idee dat binnenkwam terwijl de assistent uit stond.")
+    due = await build_digests(db, content, settings()).next_due(utc_now())
+    clock = ManualClock(due + dt.timedelta(hours=30))  # the assistant was down at the scheduled moment
+    for _ in range(2):  # started, stopped and started again: still one digest
+        scheduler = Scheduler([build_digests(db, content, settings())], clock=clock)
+        await scheduler.start()
+        planned = scheduler.planned()["digests"]
+        await scheduler.stop()
+    [text] = await digests_sent(db)
+    assert reference in new_section(text)
+    assert planned > clock.now and planned.astimezone(LOCAL).hour == 8
+
+
+async def test_email_only_without_smtp_still_reaches_the_chat(db: Database, content, staff) -> None:
+    await DigestRepository(db).update(500, channel="email")
+    await submit(db, "Een idee dat zonder e-mail toch aankomt.")
+    await build_digests(db, content, settings(smtp=False)).send_now(utc_now(), "noord")
+    assert len(await digests_sent(db)) == 1 and await digests_sent(db, "email") == []
+
+
+async def test_a_missed_digest_waits_for_the_end_of_the_night(db: Database, content, staff) -> None:
+    from scheduling import QuietHours
+
+    await submit(db, "Een idee, en de assistent start midden in de nacht weer op.")
+    engine = build_digests(db, content, settings())
+    engine._quiet = QuietHours.parse("21:00-08:00")
+    due = await engine.next_due(utc_now())
+    night = dt.datetime.combine(due.astimezone(LOCAL).date() + dt.timedelta(days=1), dt.time(3, 0),
+                                tzinfo=LOCAL).astimezone(dt.UTC)
+    assert await engine.run_due(night) == 0
+    morning = await engine.next_due(night)
+    assert morning.astimezone(LOCAL).time() == dt.time(8, 0) and morning > night
+    assert await engine.run_due(morning) == 1
