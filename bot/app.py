@@ -28,6 +28,7 @@ from flows.menu import commands
 from flows.receivers import unreached_stadsdelen
 from locales import LANGUAGES, _, language_from_telegram, use_language
 from mail import EmailDispatcher
+from matching.semantic import shared_encoder
 from storage import Database, OutboxRepository, StaffRepository
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,8 @@ def build_application(
         assistant = app.bot_data[ASSISTANT] = Assistant.create(db, content, notify=notify,
                                                                cache_dir=settings.cache_dir,
                                                                email=settings.smtp is not None)
-        scheduler = app.bot_data[SCHEDULER] = build_scheduler(db, content, settings, notify=notify)
+        scheduler = app.bot_data[SCHEDULER] = build_scheduler(db, content, settings, notify=notify,
+                                                              encoder=shared_encoder())
         unreached = await unreached_stadsdelen(content, StaffRepository(db), email=settings.smtp is not None)
         if unreached:
             log.warning("nobody receives submissions for stadsdeel %s: they are stored and seen once a "

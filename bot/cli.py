@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     inspraak_cli.add_parsers(sub)
     digest_cli.add_parsers(sub)
     args = parser.parse_args(argv)
-    if args.command in (None, "run", "shell", "explain", "faq-gaps"):
+    if args.command in (None, "run", "shell", "explain", "faq-gaps") or getattr(args, "now", False):
         semantic.preload()  # the sentence model loads while the content does
 
     load_dotenv(".env", override=False)

@@ -20,6 +20,8 @@ from content import Content
 from content.geography import Geography
 from flows.windows import named_place
 from mail import EmailDispatcher
+from matching import semantic
+from matching.semantic import Encoder, ModelError
 from storage import Database, OutboxRepository
 from storage.timestamps import utc_now
 
@@ -41,7 +43,7 @@ async def run(args: argparse.Namespace, settings: Settings, content: Content) ->
         raise ConfigError("--stadsdeel", "is only used with --now")
     db = await Database.open(settings.db_path)
     try:
-        engine = build_digests(db, content, settings)
+        engine = build_digests(db, content, settings, encoder=_encoder() if args.now else None)
         if not args.now:
             recipients = await engine.repository.recipients()
             if not recipients:
@@ -75,6 +77,15 @@ async def run(args: argparse.Namespace, settings: Settings, content: Content) ->
         return 0
     finally:
         await db.close()
+
+
+def _encoder() -> Encoder | None:
+    """The sentence model groups unanswered questions by meaning; without it they are grouped by wording."""
+    try:
+        return semantic.shared_encoder()
+    except ModelError as exc:
+        print(f"(unanswered questions grouped by wording only: {exc})")
+        return None
 
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

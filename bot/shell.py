@@ -20,6 +20,7 @@ from bot.duties import build_scheduler
 from content.model import Content
 from flows import Assistant, Incoming, InputKind, Reply
 from flows.types import Button
+from matching.semantic import shared_encoder
 from storage import Database, OutboxRepository
 
 SHELL_USER_ID = 0  # the one local resident of the demo database
@@ -67,7 +68,7 @@ async def run_shell(db_path: str, content: Content, *, language: str, stdin: Tex
     try:
         assistant = Assistant.create(db, content, cache_dir=cache_dir)
         # Scheduled notices are carried out after every turn, so the whole loop works without Telegram.
-        scheduler = build_scheduler(db, content, settings or Settings.from_env())
+        scheduler = build_scheduler(db, content, settings or Settings.from_env(), encoder=shared_encoder())
         await scheduler.run_pending()
         interactive = stdin.isatty()
         buttons: list[Button] = []

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from babel.dates import format_timedelta
@@ -28,12 +29,17 @@ from content.model import Content
 from flows.submission_view import STAFF_LANGUAGE, kind_label, theme_title, when
 from flows.types import Button, Reply
 from locales import _, use_language
+from matching.gaps import GapGroup
 from storage.digests import Delivery, DigestData, Item, Recipient
 from storage.timestamps import parse_time
 
 TELEGRAM_ITEMS = 15  # per section in a Telegram message
 EMAIL_ITEMS = 200
 LINE = 90  # characters of a submission's text shown
+QUESTIONS_SHOWN = 10  # subjects of unanswered questions shown
+
+# Groups (question, times asked) by meaning, most asked first (matching.gaps.group_by_meaning with the model).
+GroupQuestions = Callable[[list[tuple[str, int]]], list[GapGroup]]
 
 
 @dataclass(frozen=True)
@@ -50,18 +56,19 @@ class Section:
 
 
 def render(content: Content, recipient: Recipient, data: DigestData, now: dt.datetime, *,
-           email: str | None) -> Delivery:
+           email: str | None, group: GroupQuestions | None = None) -> Delivery:
     """The digest's messages: Telegram unless the recipient chose e-mail only (and e-mail can go),
     e-mail to ``email`` when given."""
     with use_language(STAFF_LANGUAGE):
+        subjects = _question_groups(data.questions, group)  # once: grouping runs the sentence model
         telegram = None
         if email is None or recipient.settings.channel != "email":
-            text = "\n".join(_plain(heading(content, data), sections(content, data, now, TELEGRAM_ITEMS)))
+            text = "\n".join(_plain(heading(content, data), sections(content, data, now, TELEGRAM_ITEMS, subjects)))
             telegram = Reply(text, Reply.column([Button(_("Open submissions"), "op:0")])).to_dict()
         mail = None
         if email is not None:
             head = heading(content, data)
-            parts = sections(content, data, now, EMAIL_ITEMS)
+            parts = sections(content, data, now, EMAIL_ITEMS, subjects)
             mail = (email, {"subject": head[0], "text": "\n".join(_plain(head, parts)), "html": _html(head, parts)})
         return Delivery(telegram, mail)
 
@@ -84,7 +91,11 @@ def heading(content: Content, data: DigestData) -> list[str]:
     return lines
 
 
-def sections(content: Content, data: DigestData, now: dt.datetime, limit: int) -> list[Section]:
+def sections(content: Content, data: DigestData, now: dt.datetime, limit: int,
+             subjects: list[tuple[str, int, int]] | None = None) -> list[Section]:
+    """The digest's sections; ``subjects``: the unanswered questions as (example, times asked, other wordings)."""
+    if subjects is None:
+        subjects = _question_groups(data.questions, None)
     result = []
     if data.new_total:
         result.append(Section(_("New submissions ({count})").format(count=data.new_total),
@@ -101,10 +112,23 @@ def sections(content: Content, data: DigestData, now: dt.datetime, limit: int) -
                                                           for i in data.owed[:limit]])])],
             data.owed_total - min(len(data.owed), limit)))
     if data.question_total:
-        lines = [_("{count}× {question}").format(count=n, question=_short(q)) for q, n in data.questions]
+        lines = []
+        for question, count, similar in subjects:
+            line = _("{count}× {question}").format(count=count, question=_short(question))
+            if similar:
+                line += " " + _("(and {count} similar wordings)").format(count=similar)
+            lines.append(line)
         result.append(Section(_("Questions the assistant could not answer ({count}), most asked first").format(
             count=data.question_total), [Group(None, [(None, lines)])], 0))
     return result
+
+
+def _question_groups(questions: list[tuple[str, int]],
+                     group: GroupQuestions | None) -> list[tuple[str, int, int]]:
+    """(example, times asked, how many other wordings) of the most asked subjects."""
+    if group is None:
+        return [(question, count, 0) for question, count in questions[:QUESTIONS_SHOWN]]
+    return [(g.example, g.count, len(g.questions) - 1) for g in group(questions)[:QUESTIONS_SHOWN]]
 
 
 def _by_wijk_and_theme(content: Content, items: list[Item], now: dt.datetime) -> list[Group]:

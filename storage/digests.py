@@ -1,16 +1,15 @@
 """Digests for gebiedsverbinders: their settings, what each digest covered, and what goes in one.
 
-A digest is composed and recorded in one transaction (see :meth:`DigestRepository.compose`): its
-row in ``digests`` (with the high-water mark ``covered_to``) and its outbox rows are written
-together, so a crash either leaves both or neither, and the next digest starts exactly where the
-previous one stopped.
+A digest is recorded in one transaction (see :meth:`DigestRepository.compose`): its row in
+``digests`` (with the high-water mark ``covered_to``) and its outbox rows are written together, so a
+crash either leaves both or neither, and the next digest starts exactly where the previous one stopped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 import aiosqlite
@@ -24,7 +23,7 @@ SCHEDULES = ("workdays", "daily", "weekly", "off")
 CHANNELS = ("telegram", "email", "both")
 STALE_AFTER = dt.timedelta(days=10)  # open this long without a status change: named in the digest
 LISTED = 200  # at most this many items of one section are read (the count is always complete)
-QUESTIONS_LISTED = 10
+QUESTIONS_READ = 100  # distinct wordings read (most asked first), to be grouped by meaning when rendering
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$")
 _CLOSED_SQL = ", ".join(f"'{s}'" for s in CLOSED)
 
@@ -88,7 +87,7 @@ class DigestData:
     stale_total: int
     owed: list[Item]
     owed_total: int
-    questions: list[tuple[str, int]]  # (an example, how often), most frequent first
+    questions: list[tuple[str, int]]  # (a wording, how often), most frequent first
     question_total: int
     previous_new: int | None = None  # counts of the previous period (None: no previous digest)
     previous_questions: int | None = None
@@ -118,6 +117,7 @@ class Outcome:
 
 
 # render(recipient, data, now) -> the messages to queue
+Fetch = Callable[[str, tuple[object, ...]], Awaitable[list[aiosqlite.Row]]]
 Render = Callable[[Recipient, DigestData, dt.datetime], Delivery]
 
 
@@ -208,64 +208,82 @@ class DigestRepository:
 
     async def compose(self, recipient: Recipient, *, due: dt.datetime, trigger: str, now: dt.datetime,
                       render: Render) -> Outcome:
-        """Read, render and record one digest, and queue its messages, in one transaction."""
+        """Read and render one digest, then record it and queue its messages in one short transaction.
 
-        async def run(conn: aiosqlite.Connection) -> Outcome:
-            if trigger == "schedule":
-                cursor = await conn.execute(
+        Reading and rendering (the sentence model may group the questions) happen before the write lock is
+        taken, so other writers never wait for them. The transaction records the digest only if the
+        recipient's previous digest is still the one it was read after (else it reads again): two processes
+        composing at once never cover one submission twice. Submissions that arrive meanwhile lie above the
+        high-water mark that was read, and are new in the next digest."""
+        for _attempt in range(5):
+            if trigger == "schedule" and await self._db.fetchone(
                     "SELECT 1 FROM digests WHERE user_id = ? AND due_at = ? AND trigger = 'schedule'",
-                    (recipient.user_id, to_text(due)))
-                if await cursor.fetchone() is not None:
-                    return Outcome(recipient.user_id, recipient.stadsdeel, None, False, 0, ())
-            cursor = await conn.execute(
-                "SELECT * FROM digests WHERE user_id = ? AND stadsdeel = ? ORDER BY id DESC LIMIT 1",
-                (recipient.user_id, recipient.stadsdeel))
-            previous = await cursor.fetchone()
-            data = await gather(conn, recipient.stadsdeel, previous, now)
+                    (recipient.user_id, to_text(due))) is not None:
+                return Outcome(recipient.user_id, recipient.stadsdeel, None, False, 0, ())
+            previous = await self.last(recipient.user_id, recipient.stadsdeel)
+            data = await gather(self._db.fetchall, recipient.stadsdeel, previous, now)
             send = not data.nothing_new or recipient.settings.when_empty
             delivery = render(recipient, data, now) if send else Delivery()
-            channels = []
-            if delivery.telegram is not None:
-                await enqueue(conn, recipient.user_id, delivery.telegram, kind="digest")
-                channels.append("telegram")
-            if delivery.email is not None:
-                await enqueue_email(conn, delivery.email[0], delivery.email[1], chat_id=recipient.user_id,
-                                    kind="digest")
-                channels.append("email")
+            outcome = await self._db.write(
+                lambda conn: self._record(conn, recipient, previous, data, delivery, due, trigger))
+            if outcome is not None:
+                return outcome
+        raise RuntimeError(f"digest for {recipient.user_id} kept changing while it was composed")
+
+    async def _record(self, conn: aiosqlite.Connection, recipient: Recipient, previous: aiosqlite.Row | None,
+                      data: DigestData, delivery: Delivery, due: dt.datetime, trigger: str) -> Outcome | None:
+        """Inside the write transaction: None when another digest was recorded since ``previous`` was read."""
+        cursor = await conn.execute("SELECT MAX(id) FROM digests WHERE user_id = ? AND stadsdeel = ?",
+                                    (recipient.user_id, recipient.stadsdeel))
+        if (await cursor.fetchone())[0] != (previous["id"] if previous else None):
+            return None
+        if trigger == "schedule":
             cursor = await conn.execute(
-                "INSERT INTO digests (user_id, stadsdeel, due_at, period_start, period_end, covered_to, new_count,"
-                " question_count, outcome, trigger) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (recipient.user_id, recipient.stadsdeel, to_text(due), data.period_start, data.period_end,
-                 data.covered_to, data.new_total, data.question_total, "sent" if channels else "empty", trigger))
-            return Outcome(recipient.user_id, recipient.stadsdeel, cursor.lastrowid, bool(channels), data.new_total,
-                           tuple(channels), tuple(item.reference for item in data.new))
+                "SELECT 1 FROM digests WHERE user_id = ? AND due_at = ? AND trigger = 'schedule'",
+                (recipient.user_id, to_text(due)))
+            if await cursor.fetchone() is not None:
+                return Outcome(recipient.user_id, recipient.stadsdeel, None, False, 0, ())
+        channels = []
+        if delivery.telegram is not None:
+            await enqueue(conn, recipient.user_id, delivery.telegram, kind="digest")
+            channels.append("telegram")
+        if delivery.email is not None:
+            await enqueue_email(conn, delivery.email[0], delivery.email[1], chat_id=recipient.user_id, kind="digest")
+            channels.append("email")
+        cursor = await conn.execute(
+            "INSERT INTO digests (user_id, stadsdeel, due_at, period_start, period_end, covered_to, new_count,"
+            " question_count, outcome, trigger) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (recipient.user_id, recipient.stadsdeel, to_text(due), data.period_start, data.period_end,
+             data.covered_to, data.new_total, data.question_total, "sent" if channels else "empty", trigger))
+        return Outcome(recipient.user_id, recipient.stadsdeel, cursor.lastrowid, bool(channels), data.new_total,
+                       tuple(channels), tuple(item.reference for item in data.new))
 
-        return await self._db.write(run)
 
+async def gather(rows: Fetch, stadsdeel: str, previous: aiosqlite.Row | None, now: dt.datetime) -> DigestData:
+    """Everything one digest of ``stadsdeel`` says, after the ``previous`` digest of that recipient.
 
-async def gather(conn: aiosqlite.Connection, stadsdeel: str, previous: aiosqlite.Row | None,
-                 now: dt.datetime) -> DigestData:
-    """Everything one digest of ``stadsdeel`` says, after the ``previous`` digest of that recipient."""
+    The new section is bounded by the highest id read first (the new high-water mark), so its count and
+    list agree even when submissions arrive while it is read."""
     since_id = previous["covered_to"] if previous else 0
     period_start = previous["period_end"] if previous else None
     period_end = to_text(now)
 
-    async def rows(sql: str, params: tuple[object, ...]) -> list[aiosqlite.Row]:
-        cursor = await conn.execute(sql, params)
-        return list(await cursor.fetchall())
-
     columns = "s.id, s.reference, s.kind, s.wijk_code, s.theme, s.text, s.created_at, s.status"
-    new_where = "FROM submissions s WHERE s.handled_by = ? AND s.id > ?"
-    counted = (await rows(f"SELECT COUNT(*), MAX(s.id) {new_where}", (stadsdeel, since_id)))[0]
-    new_total, covered_to = counted[0], counted[1] or since_id
-    new = await rows(f"SELECT {columns} {new_where} ORDER BY s.id LIMIT ?", (stadsdeel, since_id, LISTED))
+
+    async def listed(query: str, params: tuple[object, ...]) -> tuple[list[Item], int]:
+        """The first LISTED items and how many there are, in one pass (a window count)."""
+        found = await rows(f"SELECT {columns}, COUNT(*) OVER () AS total {query} LIMIT ?", (*params, LISTED))
+        return [_item(r) for r in found], found[0]["total"] if found else 0
+    top = (await rows("SELECT MAX(id) FROM submissions WHERE handled_by = ?", (stadsdeel,)))[0][0]
+    covered_to = max(top or 0, since_id)
+    new_where = "FROM submissions s WHERE s.handled_by = ? AND s.id > ? AND s.id <= ?"
+    new, new_total = await listed(f"{new_where} ORDER BY s.id", (stadsdeel, since_id, covered_to))
 
     cutoff = to_text(now - STALE_AFTER)
     stale_where = (f"FROM submissions s WHERE s.handled_by = ? AND s.status NOT IN ({_CLOSED_SQL}) AND s.created_at < ?"
                    " AND (SELECT MAX(e.at) FROM submission_events e WHERE e.submission_id = s.id"
                    " AND e.action IN ('created', 'status')) < ?")
-    stale_total = (await rows(f"SELECT COUNT(*) {stale_where}", (stadsdeel, cutoff, cutoff)))[0][0]
-    stale = await rows(f"SELECT {columns} {stale_where} ORDER BY s.id LIMIT ?", (stadsdeel, cutoff, cutoff, LISTED))
+    stale, stale_total = await listed(f"{stale_where} ORDER BY s.id", (stadsdeel, cutoff, cutoff))
 
     # Owed: the resident agreed to an answer, and wrote last (no staff answer since their last word).
     owed_where = (f"FROM submissions s WHERE s.handled_by = ? AND s.status NOT IN ({_CLOSED_SQL})"
@@ -273,18 +291,16 @@ async def gather(conn: aiosqlite.Connection, stadsdeel: str, previous: aiosqlite
                   " WHERE e.submission_id = s.id AND e.action = 'reply'), 0) < (SELECT MAX(e.id)"
                   " FROM submission_events e WHERE e.submission_id = s.id AND e.actor = 'resident'"
                   " AND e.action IN ('created', 'info'))")
-    owed_total = (await rows(f"SELECT COUNT(*) {owed_where}", (stadsdeel,)))[0][0]
-    owed = await rows(f"SELECT {columns} {owed_where} ORDER BY s.id LIMIT ?", (stadsdeel, LISTED))
+    owed, owed_total = await listed(f"{owed_where} ORDER BY s.id", (stadsdeel,))
 
     question_where = "FROM unanswered_questions WHERE stadsdeel = ? AND asked_at > ? AND asked_at <= ?"
     q_params = (stadsdeel, period_start or "", period_end)
     question_total = (await rows(f"SELECT COUNT(*) {question_where}", q_params))[0][0]
     questions = await rows(f"SELECT MIN(text) AS example, COUNT(*) AS n {question_where} GROUP BY normalized"
-                           " ORDER BY n DESC, MAX(asked_at) DESC LIMIT ?", (*q_params, QUESTIONS_LISTED))
+                           " ORDER BY n DESC, MAX(asked_at) DESC LIMIT ?", (*q_params, QUESTIONS_READ))
     return DigestData(
         stadsdeel=stadsdeel, period_start=period_start, period_end=period_end, covered_to=covered_to,
-        new=[_item(r) for r in new], new_total=new_total, stale=[_item(r) for r in stale], stale_total=stale_total,
-        owed=[_item(r) for r in owed], owed_total=owed_total,
+        new=new, new_total=new_total, stale=stale, stale_total=stale_total, owed=owed, owed_total=owed_total,
         questions=[(r["example"], r["n"]) for r in questions], question_total=question_total,
         previous_new=previous["new_count"] if previous else None,
         previous_questions=previous["question_count"] if previous else None)

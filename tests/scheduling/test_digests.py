@@ -273,3 +273,31 @@ async def test_a_missed_digest_waits_for_the_end_of_the_night(db: Database, cont
     morning = await engine.next_due(night)
     assert morning.astimezone(LOCAL).time() == dt.time(8, 0) and morning > night
     assert await engine.run_due(morning) == 1
+
+
+async def test_unanswered_questions_are_grouped_by_meaning(db: Database, content, staff) -> None:
+    from matching.semantic import shared_encoder
+
+    log = QuestionLog(db)
+    for text in ("hoe vraag ik een parkeervergunning aan", "hoe vraag ik een parkeervergunning aan",
+                 "waar vraag ik een parkeervergunning aan", "Wanneer is de volgende vergadering van de wijkraad?"):
+        await log.record(text=text, normalized=text.lower().strip("?"), language="nl", outcome="no_match",
+                         stadsdeel="noord")
+    engine = build_digests(db, content, settings(), encoder=shared_encoder())
+    await engine.send_now(utc_now(), "noord")
+    [text] = await digests_sent(db)
+    questions = text.split("Vragen die de assistent niet kon beantwoorden (4)", 1)[1]
+    assert "3× hoe vraag ik een parkeervergunning aan (en 1 andere formuleringen van hetzelfde)" in questions
+    assert "1× Wanneer is de volgende vergadering van de wijkraad?" in questions
+
+
+async def test_two_digests_composed_at_once_cover_a_submission_once(db: Database, content, staff) -> None:
+    import asyncio
+
+    reference = await submit(db, "Een idee, terwijl twee overzichten tegelijk gemaakt worden.")
+    await DigestRepository(db).update(500, when_empty=True)
+    engine = build_digests(db, content, settings())
+    first, second = await asyncio.gather(engine.send_now(utc_now(), "noord"), engine.send_now(utc_now(), "noord"))
+    texts = await digests_sent(db)
+    assert len(texts) == 2 and sum(reference in new_section(t) for t in texts) == 1
+    assert sorted(o.new_total for o in first + second) == [0, 1]
