@@ -7,9 +7,10 @@ setting). When the assistant was down over one or more such moments, one digest 
 for the latest of them; it covers the whole gap, because its "new" section starts at the previous
 digest's high-water mark, not at a moment in time. Quiet hours hold a digest until they end.
 
-Composing and recording happen in one transaction with the outbox rows (see storage/digests.py),
-and a scheduled moment can be recorded only once per recipient (a unique index), so neither a crash
-nor two processes can send a digest twice or drop a submission from the "new" sections.
+A digest is recorded in one transaction with its outbox rows, and only if the recipient's previous
+digest is still the one it was composed after (see storage/digests.py); a scheduled moment can be
+recorded only once per recipient (a unique index). So neither a crash nor two processes can send a
+digest twice or drop a submission from the "new" sections.
 """
 
 from __future__ import annotations
