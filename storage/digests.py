@@ -266,7 +266,9 @@ async def gather(rows: Fetch, stadsdeel: str, previous: aiosqlite.Row | None, no
     list agree even when submissions arrive while it is read."""
     since_id = previous["covered_to"] if previous else 0
     period_start = previous["period_end"] if previous else None
-    period_end = to_text(now)
+    # In SQL's own form (milliseconds), so the questions logged with SQL's default time compare correctly
+    # as text: one asked in the same millisecond belongs to this period, not to the next.
+    period_end = now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
     columns = "s.id, s.reference, s.kind, s.wijk_code, s.theme, s.text, s.created_at, s.status"
 
