@@ -26,7 +26,10 @@ from bot.update_order import PerResidentOrder
 from content.model import Content
 from flows import Assistant
 from flows.menu import commands
+from flows.receivers import unreached_stadsdelen
 from locales import LANGUAGES, _, language_from_telegram, use_language
+from mail import EmailDispatcher
+from matching.semantic import shared_encoder
 from pacing import Pacer, PacingRateLimiter
 from pacing.flood import FloodGuard
 from storage import Database, OutboxRepository, StaffRepository
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 ASSISTANT = "assistant"
 DATABASE = "database"
 OUTBOX = "outbox"
+EMAIL = "email"
 SCHEDULER = "scheduler"
 OUTAGES = "outages"
 
@@ -75,9 +79,21 @@ def build_application(
         app.bot_data[DATABASE] = db
         dispatcher = OutboxDispatcher(app.bot, OutboxRepository(db))
         app.bot_data[OUTBOX] = dispatcher
-        assistant = app.bot_data[ASSISTANT] = Assistant.create(db, content, notify=dispatcher.kick,
+        email = None
+        if settings.smtp is not None:
+            email = app.bot_data[EMAIL] = EmailDispatcher(settings.smtp, OutboxRepository(db))
+        else:
+            log.warning("SMTP is not configured (SMTP_HOST): digests and submissions go by Telegram only")
+
+        def notify() -> None:
+            dispatcher.kick()
+            if email is not None:
+                email.kick()
+
+        assistant = app.bot_data[ASSISTANT] = Assistant.create(db, content, notify=notify,
                                                                cache_dir=settings.cache_dir,
-                                                               retention_days=settings.retention_days)
+                                                               retention_days=settings.retention_days,
+                                                               email=settings.smtp is not None)
         dispatcher.residents = assistant.services.residents  # one cache knows who is inactive
         assistant.services.submissions_per_hour = settings.submissions_per_hour
         staff = StaffRepository(db)
@@ -87,7 +103,13 @@ def build_application(
 
         processor.is_exempt = is_staff
         processor.on_flood = lambda update: app.create_task(tell_flooding(app, update), update=update)
-        scheduler = app.bot_data[SCHEDULER] = build_scheduler(db, content, settings, notify=dispatcher.kick)
+        scheduler = app.bot_data[SCHEDULER] = build_scheduler(db, content, settings, notify=notify,
+                                                              encoder=shared_encoder())
+        unreached = await unreached_stadsdelen(content, StaffRepository(db), email=settings.smtp is not None)
+        if unreached:
+            log.warning("nobody receives submissions for stadsdeel %s: they are stored and seen once a "
+                        "gebiedsverbinder is linked (wijkwijzer staff invite) or SMTP is configured",
+                        ", ".join(content.stadsdelen[s].name for s in unreached))
         assistant.services.schedule_changed = scheduler.changed
         assistant.services.quiet = settings.quiet_hours
         await register_commands(app)
@@ -96,6 +118,8 @@ def build_application(
             log.warning("WIJKWIJZER_OUTBOX_PAUSED is set: notifications are queued but not sent")
         else:
             dispatcher.start()  # also delivers what a crash left queued
+            if email is not None:
+                email.start()
 
     async def post_stop(app: Application) -> None:
         # Before the bot's HTTP client shuts down, so no delivery is cut off halfway.
@@ -105,6 +129,9 @@ def build_application(
         dispatcher = app.bot_data.pop(OUTBOX, None)
         if dispatcher is not None:
             await dispatcher.stop()
+        email = app.bot_data.pop(EMAIL, None)
+        if email is not None:
+            await email.stop()
 
     async def post_shutdown(app: Application) -> None:
         db = app.bot_data.pop(DATABASE, None)

@@ -14,6 +14,7 @@
   wijkwijzer backup FILE      a consistent copy of the database, also while the bot runs
   wijkwijzer audit            what staff and operators did (--since DATE)
   wijkwijzer retention        remove personal data from long-closed submissions (--dry-run: show only)
+  wijkwijzer digest [--now]   gebiedsverbinders' digest settings, or send every digest now
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from urllib.parse import urlparse
 
 from dotenv import load_dotenv
 
-from bot import admin, broadcast_cli, inspraak_cli, logs, operations
+from bot import admin, broadcast_cli, digest_cli, inspraak_cli, logs, operations
 from bot.config import ConfigError, Settings
 from bot.netwatch import TOKEN_REJECTED, OutageLog, StartError, describe, wait_for_bot_api
 from content import Content, ContentError, load_content
@@ -71,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     inspraak_cli.add_parsers(sub)
     broadcast_cli.add_parsers(sub)
     operations.add_parsers(sub)
+    digest_cli.add_parsers(sub)
     args = parser.parse_args(argv)
-    if args.command in (None, "run", "shell", "explain", "faq-gaps"):
+    if args.command in (None, "run", "shell", "explain", "faq-gaps") or getattr(args, "now", False):
         semantic.preload()  # the sentence model loads while the content does
 
     load_dotenv(".env", override=False)
@@ -103,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(inspraak_cli.run(args, settings, content))
         if command == "broadcast":
             return asyncio.run(broadcast_cli.run(args, settings, content))
+        if command == "digest":
+            return asyncio.run(digest_cli.run(args, settings, content))
         if command == "explain":
             semantic.shared_encoder()
             matcher = build_matcher(content, Geography(content), settings.cache_dir)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from mail.message import SmtpSettings
 from matching.semantic import default_cache_dir
 from scheduling.quiet import QuietHours
 
@@ -54,6 +55,8 @@ class Settings:
     webhook_url: str | None = None
     listen: tuple[str, int] | None = None
     secret_token: str | None = None
+
+    smtp: SmtpSettings | None = None  # None: no e-mail, Telegram only
 
     @property
     def webhook(self) -> bool:
@@ -134,7 +137,8 @@ class Settings:
                    backup_dir=Path(backup) if backup else None, backup_keep=backup_keep,
                    retention_days=retention_days, start_timeout=start_timeout, log_format=log_format,
                    webhook_url=webhook_url, listen=listen, secret_token=secret,
-                   flood_messages_per_minute=flood, submissions_per_hour=submissions)
+                   flood_messages_per_minute=flood, submissions_per_hour=submissions,
+                   smtp=smtp_from_env(env))
 
 
 def _positive(env: Mapping[str, str], name: str, default: int) -> int:
@@ -177,3 +181,30 @@ def webhook_settings(env: Mapping[str, str]) -> tuple[str | None, tuple[str, int
     if not SECRET_PATTERN.match(secret):
         raise ConfigError("WIJKWIJZER_SECRET_TOKEN", "must be 1 to 256 characters A-Z, a-z, 0-9, _ and -")
     return url, (host.strip("[]"), int(port_text)), secret
+
+
+def smtp_from_env(env: Mapping[str, str]) -> SmtpSettings | None:
+    """SMTP_HOST and SMTP_FROM switch e-mail on; without SMTP_HOST there is no e-mail."""
+    host = env.get("SMTP_HOST", "").strip()
+    others = [name for name in ("SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_STARTTLS", "SMTP_FROM")
+              if env.get(name, "").strip()]
+    if not host:
+        if others:
+            raise ConfigError("SMTP_HOST", f"is not set, but {others[0]} is: set SMTP_HOST too, or remove the SMTP "
+                              "settings for Telegram only")
+        return None
+    port_text = env.get("SMTP_PORT", "").strip() or "587"
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError("SMTP_PORT", f"must be a port number like 587, not {port_text!r}")
+    starttls = env.get("SMTP_STARTTLS", "").strip().lower() or "1"
+    if starttls not in ("1", "0", "true", "false", "yes", "no"):
+        raise ConfigError("SMTP_STARTTLS", f"must be 1 or 0, not {starttls!r}")
+    sender = env.get("SMTP_FROM", "").strip()
+    if not sender or "@" not in sender:
+        raise ConfigError("SMTP_FROM", f"must be the sender's address, like wijkwijzer@haarlem.nl, not {sender!r}")
+    user = env.get("SMTP_USER", "").strip() or None
+    password = env.get("SMTP_PASSWORD", "") or None
+    if (user is None) != (password is None):
+        raise ConfigError("SMTP_PASSWORD" if user else "SMTP_USER", "is missing: set both SMTP_USER and "
+                          "SMTP_PASSWORD, or neither")
+    return SmtpSettings(host, int(port_text), sender, user, password, starttls in ("1", "true", "yes"))

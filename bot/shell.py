@@ -21,6 +21,7 @@ from bot.text_input import valid_text
 from content.model import Content
 from flows import Assistant, Incoming, InputKind, Reply
 from flows.types import Button
+from matching.semantic import shared_encoder
 from storage import Database, OutboxRepository
 
 SHELL_USER_ID = 0  # the one local resident of the demo database
@@ -77,7 +78,7 @@ async def run_shell(db_path: str, content: Content, *, language: str, stdin: Tex
         assistant = Assistant.create(db, content, cache_dir=cache_dir, retention_days=settings.retention_days)
         # Scheduled notices are carried out after every turn, so the whole loop works without Telegram.
         assistant.services.quiet = settings.quiet_hours
-        scheduler = build_scheduler(db, content, settings)
+        scheduler = build_scheduler(db, content, settings, encoder=shared_encoder())
         await scheduler.run_pending()
         interactive = stdin.isatty()
         buttons: list[Button] = []

@@ -20,6 +20,7 @@ from content.geography import Geography
 from content.model import Content
 from flows import (
     contact,
+    digest,
     faq,
     follow,
     inspraak,
@@ -53,12 +54,13 @@ from storage import (
 )
 from storage.broadcasts import BroadcastRepository, areas_of
 from storage.db import DatabaseUnavailable
+from storage.digests import DigestRepository
 from storage.inspraak import InspraakRepository
 from storage.privacy import PrivacyRepository
 
 # Every flow module declares its commands, buttons and steps; the table joins them and refuses
 # two flows that claim the same thing.
-FLOWS = (menu, faq, contact, mijnwijk, follow, inspraak, intake, mine, staff, inspraakbeheer, omroep, privacy)
+FLOWS = (menu, faq, contact, mijnwijk, follow, inspraak, intake, mine, staff, inspraakbeheer, omroep, privacy, digest)
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +85,7 @@ class Assistant:
 
     @classmethod
     def create(cls, db: Database, content: Content, notify: Callable[[], None] | None = None,
-               cache_dir: Path | None = None, retention_days: int = 365) -> Assistant:
+               cache_dir: Path | None = None, retention_days: int = 365, *, email: bool = False) -> Assistant:
         """Build the assistant; ``cache_dir`` keeps the topics' sentence embeddings between starts."""
         geography = Geography(content)
         services = Services(
@@ -102,6 +104,8 @@ class Assistant:
             broadcasts=BroadcastRepository(db, areas_of(content.stadsdelen)),
             privacy=PrivacyRepository(db),
             retention_days=retention_days,
+            digests=DigestRepository(db),
+            email_enabled=email,
         )
         if notify is not None:
             services.notify = notify

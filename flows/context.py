@@ -23,6 +23,7 @@ from storage import (
     SubmissionRepository,
 )
 from storage.broadcasts import BroadcastRepository
+from storage.digests import DigestRepository
 from storage.inspraak import InspraakRepository
 from storage.privacy import PrivacyRepository
 
@@ -45,12 +46,15 @@ class Services:
     inspraak: InspraakRepository
     broadcasts: BroadcastRepository
     privacy: PrivacyRepository
+    digests: DigestRepository
     # Nothing unasked-for is sent at night (WIJKWIJZER_QUIET_HOURS; None: off).
     quiet: QuietHours | None = DEFAULT_QUIET
     # days after closing that a submission keeps its personal data (WIJKWIJZER_RETENTION_DAYS)
     retention_days: int = 365
     # Flood control: at most this many submissions per resident per hour.
     submissions_per_hour: int = 5
+    # E-mail can be sent (SMTP is configured): a stadsdeel without a linked account gets submissions by e-mail.
+    email_enabled: bool = False
     # Called after messages were queued in the outbox, so a channel can deliver them at once.
     notify: Callable[[], None] = field(default=lambda: None)
     # Called after something that changes a schedule was saved (a window, a digest setting).

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from content.model import Content
 from content.textfold import fold
 from flows.common import (
     NOT_A_PLACE,
@@ -30,8 +31,18 @@ from flows.common import (
 )
 from flows.context import Context
 from flows.dispatch import CODE, ButtonRoute, Command, Routes, Step
+from flows.receivers import Receivers, receivers
 from flows.routing import route
-from flows.submission_view import KINDS, STAFF_LANGUAGE, kind_label, place, place_name, staff_card, theme_title
+from flows.submission_view import (
+    KINDS,
+    STAFF_LANGUAGE,
+    kind_label,
+    place,
+    place_name,
+    staff_card,
+    submission_email,
+    theme_title,
+)
 from flows.types import Button, InputKind, Reply
 from flows.yesno import NO_WORDS, Answer, is_yes_or_no, read_answer
 from locales import N_, _, format_number, use_language
@@ -374,7 +385,7 @@ async def send(ctx: Context) -> list[Reply]:
     wijk = services.content.wijken[data["wijk_code"]]
     handled_by = route(services.content, stadsdeel=wijk.stadsdeel_id, wijk=wijk.code, theme=data["theme"],
                        kind=data["kind"])
-    staff = await services.staff.for_stadsdeel(handled_by)
+    who = await receivers(services.content, services.staff, handled_by, email=services.email_enabled)
     new = NewSubmission(
         user_id=ctx.user_id, kind=data["kind"], wijk_code=wijk.code, stadsdeel=wijk.stadsdeel_id,
         handled_by=handled_by, theme=data["theme"], text=data["text"], latitude=data.get("latitude"),
@@ -382,36 +393,61 @@ async def send(ctx: Context) -> list[Reply]:
         resident_name=(data.get("display_name") or None) if data["consent_name"] else None,
         language=ctx.language, photos=tuple(data.get("photos", [])), buurt=data.get("buurt"),
     )
+    stadsdeel_name = services.content.stadsdelen[handled_by].name
 
     def notifications(submission: Submission) -> list[tuple[int, dict[str, Any]]]:
         with use_language(STAFF_LANGUAGE):
             card = staff_card(services.content, submission)
-            header = _("New for stadsdeel {stadsdeel}:").format(
-                stadsdeel=services.content.stadsdelen[handled_by].name)
+            header = _("New for stadsdeel {stadsdeel}:").format(stadsdeel=stadsdeel_name)
             payload = Reply(f"{header}\n{card.text}", card.buttons, photos=card.photos).to_dict()
-        return [(member.user_id, payload) for member in staff]
+        return [(member.user_id, payload) for member in who.staff]
 
-    submission = await services.submissions.create(new, notifications)
+    def emails(submission: Submission) -> list[tuple[str, dict[str, Any]]]:
+        if who.email is None:
+            return []
+        with use_language(STAFF_LANGUAGE):
+            return [(who.email, submission_email(services.content, submission, stadsdeel_name))]
+
+    submission = await services.submissions.create(new, notifications, emails)
     services.conversations.ended_elsewhere(ctx.user_id)
     ctx.state = None
     if ctx.wijk_code is None:
         await services.residents.set_wijk(ctx.user_id, wijk.code)  # remembered for next time
     services.notify()
-    person = services.content.gebiedsverbinders[handled_by]
     text = "\n".join([
         _("Sent. Your reference is {reference}.").format(reference=submission.reference),
         "",
-        (_("The gebiedsverbinder of stadsdeel {stadsdeel}, {name}, receives your {kind} now. You will hear from "
-           "us here when its status changes or when there is an answer. See what you sent with /mijn.")
-         if submission.consent_reply else
-         _("The gebiedsverbinder of stadsdeel {stadsdeel}, {name}, receives your {kind} now. You chose not to get "
-           "messages through this chat; see what you sent, and its status, with /mijn.")).format(
-            stadsdeel=services.content.stadsdelen[handled_by].name, name=person.name,
-            kind=kind_label(submission.kind).lower()),
+        _who_receives(services.content, who, stadsdeel_name, kind_label(submission.kind).lower()),
+        (_("You will hear from us here when its status changes or when there is an answer. See what you sent "
+           "with /mijn.") if submission.consent_reply else
+         _("You chose not to get messages through this chat; see what you sent, and its status, with /mijn.")),
         "",
         place(services.content, submission),
     ])
     return [Reply(text, Reply.column([Button(_("My submissions"), "myp:0"), menu_button()]))]
+
+
+def _who_receives(content: Content, who: Receivers, stadsdeel: str, kind: str) -> str:
+    """The truth about who gets the submission now, and how (see flows/receivers.py)."""
+    if who.staff:
+        names = [member.name for member in who.staff if member.name]
+        if names:
+            return _("{names}, gebiedsverbinder of stadsdeel {stadsdeel}, receives your {kind} now in this "
+                     "chat app.").format(names=_(" and ").join(names), stadsdeel=stadsdeel, kind=kind)
+        return _("The gebiedsverbinder of stadsdeel {stadsdeel} receives your {kind} now in this chat app.").format(
+            stadsdeel=stadsdeel, kind=kind)
+    person = content.gebiedsverbinders.get(who.stadsdeel)
+    if who.email is not None:
+        return _("Your {kind} goes by e-mail now to {name}, gebiedsverbinder of stadsdeel {stadsdeel} "
+                 "({email}).").format(kind=kind, name=person.name if person else "?", stadsdeel=stadsdeel,
+                                      email=who.email)
+    text = _("Your {kind} is stored. No gebiedsverbinder of stadsdeel {stadsdeel} is connected to this assistant "
+             "yet, so nobody has received it yet: it will be seen as soon as one is connected.").format(
+        kind=kind, stadsdeel=stadsdeel)
+    if person is not None:
+        text += " " + _("Is it urgent? E-mail {name} directly: {email}.").format(name=person.name,
+                                                                               email=person.email)
+    return text
 
 
 ROUTES = Routes(

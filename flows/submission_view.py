@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from babel.dates import format_datetime
 
 from content.model import Content
@@ -108,3 +110,18 @@ def history_line(event: Event) -> str:
     if event.action == "info":
         return _("{when}: your addition: {text}").format(when=moment, text=event.text)
     return _("{when}: withdrawn").format(when=moment)
+
+
+def submission_email(content: Content, submission: Submission, stadsdeel: str) -> dict[str, str]:
+    """A submission by e-mail, for a stadsdeel whose gebiedsverbinder is not linked in the chat app."""
+    card = staff_card(content, submission)
+    subject = _("{kind} {reference} for stadsdeel {stadsdeel}").format(
+        kind=kind_label(submission.kind), reference=submission.reference, stadsdeel=stadsdeel)
+    note = _("You receive this by e-mail because no gebiedsverbinder of stadsdeel {stadsdeel} is linked to "
+             "Wijkwijzer in Telegram. The resident does not see replies to this e-mail; once you are linked "
+             "(ask the operator for an invite) you can answer and set its status in the chat.").format(
+        stadsdeel=stadsdeel)
+    lines = card.text.split("\n")
+    body = "".join(f"<p>{html.escape(line)}</p>" if line else "" for line in lines)
+    return {"subject": subject, "text": f"{card.text}\n\n{note}",
+            "html": f"<html><body>{body}<p><em>{html.escape(note)}</em></p></body></html>"}

@@ -298,6 +298,51 @@ m006_off_topic_questions = (
     "CREATE INDEX unanswered_questions_normalized ON unanswered_questions (normalized)",
 )
 
+m007_digests = (
+    # How each gebiedsverbinder wants the digest of their stadsdeel. No row: the defaults (working
+    # days at 08:00, Telegram, e-mail too when an address is known, nothing when there is nothing new).
+    # schedule 'weekly' uses weekday (0 = Monday); at is local Europe/Amsterdam time; channel 'both':
+    # Telegram and, when an address is set and SMTP is configured, e-mail; email overrides staff.email.
+    """
+    CREATE TABLE digest_settings (
+        user_id     INTEGER PRIMARY KEY,
+        schedule    TEXT NOT NULL DEFAULT 'workdays' CHECK (schedule IN ('workdays', 'daily', 'weekly', 'off')),
+        weekday     INTEGER NOT NULL DEFAULT 0 CHECK (weekday BETWEEN 0 AND 6),
+        at          TEXT NOT NULL DEFAULT '08:00',
+        channel     TEXT NOT NULL DEFAULT 'both' CHECK (channel IN ('telegram', 'email', 'both')),
+        email       TEXT,
+        when_empty  INTEGER NOT NULL DEFAULT 0 CHECK (when_empty IN (0, 1)),
+        updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )
+    """,
+    # Every digest composed for a recipient, written in the same transaction as its outbox rows.
+    # covered_to: the high-water mark, the highest submission id its "new" section covered; the next
+    # digest lists only ids above it, so a submission is new in exactly one digest per recipient, also
+    # when the process dies while sending. due_at: the scheduled moment it answers (or the moment of
+    # 'digest --now'); outcome 'empty': nothing new and the recipient did not ask for empty digests.
+    """
+    CREATE TABLE digests (
+        id            INTEGER PRIMARY KEY,
+        user_id       INTEGER NOT NULL,
+        stadsdeel     TEXT NOT NULL,
+        due_at        TEXT NOT NULL,
+        period_start  TEXT,
+        period_end    TEXT NOT NULL,
+        covered_to    INTEGER NOT NULL,
+        new_count     INTEGER NOT NULL,
+        question_count INTEGER NOT NULL,
+        outcome       TEXT NOT NULL CHECK (outcome IN ('sent', 'empty')),
+        trigger       TEXT NOT NULL CHECK (trigger IN ('schedule', 'now')),
+        created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )
+    """,
+    "CREATE INDEX digests_recipient ON digests (user_id, id)",
+    "CREATE UNIQUE INDEX digests_scheduled_once ON digests (user_id, due_at) WHERE trigger = 'schedule'",
+    # The digest reads the questions of one stadsdeel in one period.
+    "CREATE INDEX unanswered_questions_stadsdeel ON unanswered_questions (stadsdeel, asked_at)",
+    "CREATE INDEX submission_events_status ON submission_events (submission_id, action, at)",
+)
+
 m008_broadcasts = (
     # Messages staff send to many residents at once (/omroep, `wijkwijzer broadcast`). One row per
     # broadcast; the messages themselves are outbox rows (kind 'broadcast', broadcast_id), written in
@@ -398,6 +443,7 @@ MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m004_inspraak_following", m004_inspraak_following),
     ("m005_outbox_channels", m005_outbox_channels),
     ("m006_off_topic_questions", m006_off_topic_questions),
+    ("m007_digests", m007_digests),
     ("m008_broadcasts", m008_broadcasts),
     ("m009_audit_privacy", m009_audit_privacy),
 ]

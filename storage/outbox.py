@@ -17,6 +17,7 @@ MAX_ATTEMPTS = 8
 # Priorities (higher is sent first): the pacer sends rows below 0 in the broadcast lane (see
 # storage.broadcasts.BROADCAST_PRIORITY), after notifications and notices (0 and up), and both
 # after replies to residents who just wrote.
+EMAIL_LEASE = dt.timedelta(minutes=2)  # a claimed e-mail not marked sent by then is tried again
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,25 @@ async def enqueue_many(conn: aiosqlite.Connection, rows: list[tuple[int, dict[st
         [(chat_id, text(payload), kind, priority) for chat_id, payload in rows])
 
 
+async def enqueue_email(conn: aiosqlite.Connection, address: str, payload: dict[str, Any], *, chat_id: int = 0,
+                        submission_id: int | None = None, kind: str = "notification", priority: int = 0) -> None:
+    """Queue an e-mail (payload: subject, text, html) inside the caller's transaction.
+
+    chat_id: the staff member it is for, or 0 for an address that belongs to no account."""
+    await conn.execute(
+        "INSERT INTO outbox (channel, address, chat_id, payload, submission_id, kind, priority)"
+        " VALUES ('email', ?, ?, ?, ?, ?, ?)",
+        (address, chat_id, json.dumps(payload, ensure_ascii=False), submission_id, kind, priority))
+
+
+@dataclass(frozen=True)
+class EmailMessage:
+    id: int
+    address: str
+    payload: dict[str, Any]
+    attempts: int
+
+
 class OutboxRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -86,6 +106,25 @@ class OutboxRepository:
             (now, *exclude, limit))
         return [_message(r) for r in rows]
 
+    async def claim_email(self, limit: int = 20, *, lease: dt.timedelta = EMAIL_LEASE) -> list[EmailMessage]:
+        """Take the e-mails that are due, so no other process sends them meanwhile.
+
+        Claiming moves next_try_at past the lease in the same statement that reads the rows: the bot and a
+        'digest --now' in another process never send one mail twice. A claimed mail that is neither marked
+        sent nor retried (the process died while sending) is due again when the lease has passed."""
+        now = utc_now()
+
+        async def run(conn: aiosqlite.Connection) -> list[EmailMessage]:
+            cursor = await conn.execute(
+                "UPDATE outbox SET next_try_at = ? WHERE id IN (SELECT id FROM outbox WHERE channel = 'email'"
+                " AND sent_at IS NULL AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at <= ?)"
+                " ORDER BY priority DESC, id LIMIT ?) RETURNING id, address, payload, attempts",
+                (to_text(now + lease), to_text(now), limit))
+            return [EmailMessage(r["id"], r["address"], json.loads(r["payload"]), r["attempts"])
+                    for r in await cursor.fetchall()]
+
+        return sorted(await self._db.write(run), key=lambda m: m.id)
+
     async def for_chat(self, chat_id: int) -> list[OutboxMessage]:
         rows = await self._db.fetchall(
             f"SELECT {COLUMNS} FROM outbox WHERE channel = 'telegram' AND chat_id = ?"
@@ -96,7 +135,8 @@ class OutboxRepository:
         await self._db.execute_write("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
                                      (to_text(utc_now()), message_id))
 
-    async def mark_retry(self, message: OutboxMessage, error: str, *, max_attempts: int = MAX_ATTEMPTS) -> None:
+    async def mark_retry(self, message: OutboxMessage | EmailMessage, error: str, *,
+                         max_attempts: int = MAX_ATTEMPTS) -> None:
         """Try again later, backing off; give up after ``max_attempts``."""
         attempts = message.attempts + 1
         if attempts >= max_attempts:

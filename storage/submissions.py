@@ -12,7 +12,7 @@ import aiosqlite
 
 from storage.audit import AuditEntry, write_audit
 from storage.db import Database
-from storage.outbox import enqueue
+from storage.outbox import enqueue, enqueue_email
 from storage.timestamps import to_text
 
 STATUSES = ("nieuw", "ontvangen", "in_behandeling", "doorgezet", "afgerond", "ingetrokken")
@@ -20,6 +20,7 @@ CLOSED = ("afgerond", "ingetrokken")
 LOCAL = ZoneInfo("Europe/Amsterdam")
 
 Notification = tuple[int, dict[str, Any]]  # (chat id, payload)
+Email = tuple[str, dict[str, Any]]  # (address, {subject, text, html})
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,8 @@ class SubmissionRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def create(self, new: NewSubmission,
-                     notifications: Callable[[Submission], list[Notification]]) -> Submission:
+    async def create(self, new: NewSubmission, notifications: Callable[[Submission], list[Notification]],
+                     emails: Callable[[Submission], list[Email]] | None = None) -> Submission:
         """Store a confirmed submission, its 'created' event, the notifications it causes, and end the
         resident's intake, all in one transaction: after a crash it is either all there or not at all."""
 
@@ -110,6 +111,8 @@ class SubmissionRepository:
             submission = await _load(conn, submission_id)
             for chat_id, payload in notifications(submission):
                 await enqueue(conn, chat_id, payload, submission_id)
+            for address, payload in (emails(submission) if emails else []):
+                await enqueue_email(conn, address, payload, submission_id=submission_id)
             return submission
 
         return await self._db.write(run)

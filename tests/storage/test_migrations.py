@@ -119,6 +119,19 @@ async def test_off_topic_migration_keeps_logged_questions(db_path: str, monkeypa
         await db.close()
 
 
+async def test_m007_digest_tables(db: Database) -> None:
+    assert await columns(db, "digest_settings") == ["user_id", "schedule", "weekday", "at", "channel", "email",
+                                                    "when_empty", "updated_at"]
+    assert "covered_to" in await columns(db, "digests")
+    with pytest.raises(Exception):  # a schedule the assistant does not know is refused by the database
+        await db.execute_write("INSERT INTO digest_settings (user_id, schedule) VALUES (1, 'hourly')")
+    insert = ("INSERT INTO digests (user_id, stadsdeel, due_at, period_end, covered_to, new_count, question_count,"
+              " outcome, trigger) VALUES (1, 'noord', '2026-12-01T07:00:00.000000Z', 'x', 0, 0, 0, 'sent', 'schedule')")
+    await db.execute_write(insert)
+    with pytest.raises(Exception):  # one scheduled digest per recipient and moment
+        await db.execute_write(insert)
+
+
 async def test_m009_adds_the_audit_log_and_keeps_history_append_only(db_path: str, monkeypatch) -> None:
     before = [m for m in MIGRATIONS if m[0] != "m009_audit_privacy"]
     monkeypatch.setattr(db_module, "MIGRATIONS", before)
