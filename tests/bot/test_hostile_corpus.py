@@ -268,7 +268,7 @@ CASES = [
     Case("null-and-control-bytes", lambda h: h.say("hallo\x00\x07\x1b[31m"), ("Stel gerust uw vraag",)),
     Case("zalgo", lambda h: h.say("w" + "\u0301\u0302\u0303" * 200 + "ie"), ("Ik ben Wijkwijzer",)),
     Case("lone-surrogate", lambda h: h.say("hallo \ud800 daar, wie is de gebiedsverbinder?"),
-         ("gebiedsverbinder",), changes=QUESTIONS, xfail=OPEN.format("10 (lone surrogates)")),
+         ("stadsdeel",), changes=QUESTIONS + STATE),
     # ---- commands
     Case("unknown-command", lambda h: h.say("/hack"), (UNKNOWN_COMMAND,)),
     Case("slash-only", lambda h: h.say("/"), (NO_ANSWER,), changes=QUESTIONS),
@@ -283,10 +283,8 @@ CASES = [
     Case("staff-open-as-resident", lambda h: h.say("/open"), (STAFF_ONLY,)),
     Case("staff-open-with-page", lambda h: h.say("/open 99999999999999999999"), (STAFF_ONLY,)),
     Case("staff-inspraakbeheer-as-resident", lambda h: h.say("/inspraakbeheer"), ("alleen",)),
-    Case("start-campaign-payload", lambda h: h.say("/start campagne2026"), (WELCOME,),
-         xfail=OPEN.format("9 (/start with an unknown payload)")),
-    Case("start-utm-payload", lambda h: h.say("/start utm_source-poster_zuid"), (WELCOME,),
-         xfail=OPEN.format("9 (/start with an unknown payload)")),
+    Case("start-campaign-payload", lambda h: h.say("/start campagne2026"), (WELCOME,)),
+    Case("start-utm-payload", lambda h: h.say("/start utm_source-poster_zuid"), (WELCOME,)),
     Case("start-unknown-wijk-poster", lambda h: h.say("/start w-WK999999"), (WELCOME,)),
     Case("start-overlong-payload", lambda h: h.say("/start " + "A" * 65), (WELCOME,)),
     Case("start-path-payload", lambda h: h.say("/start ../../etc/passwd"), (WELCOME,)),
@@ -325,13 +323,11 @@ CASES = [
          ("Wilt u foto's",), setup=in_intake_text, changes=STATE,
          check=lambda h: _state_text_is("{reference} {text} {0} %s %(x)s {{}} en meer tekst")(h)),
     Case("lone-surrogate-intake-text", lambda h: h.say("Meer bankjes \udc80 bij de vijver graag"), ("Wilt u foto's",),
-         setup=in_intake_text, changes=STATE, xfail=OPEN.format("10 (lone surrogates)")),
+         setup=in_intake_text, changes=STATE),
     Case("lone-surrogate-add-info", lambda h: h.say("Het gaat om de kant \ud83d bij de speeltuin."), (ADDED,),
-         setup=in_add_info, changes=("submissions", "submission_events", "outbox", "conversations"),
-         xfail=OPEN.format("10 (lone surrogates; the step was cleared before the write)")),
+         setup=in_add_info, changes=("submissions", "submission_events", "outbox", "conversations")),
     Case("lone-surrogate-in-name", send_with_surrogate_name, ("Verstuurd",), setup=in_intake_name,
-         changes=("submissions", "submission_events", "outbox", "conversations", "residents"),
-         xfail=OPEN.format("10 (lone surrogates)")),
+         changes=("submissions", "submission_events", "outbox", "conversations", "residents")),
     # ---- updates the assistant does not take part in
     Case("edited-message", lambda h: h.raw(edited_message=message(text="/start", edit_date=1)), SILENT),
     Case("channel-post", lambda h: h.raw(channel_post={**message(text="/start", chat=CHANNEL), "from": None}),
@@ -359,9 +355,9 @@ CASES = [
     Case("callback-open-empty", lambda h: h.press("op:"), (STALE_BUTTON,)),
     Case("callback-open-huge", lambda h: h.press("op:99999999999999999999"), (STALE_BUTTON,)),
     Case("callback-inspraak-huge-id-as-staff", lambda h: h.press("ib:cancel:99999999999999999999"), (STALE_BUTTON,),
-         setup=as_staff, xfail=HARDEN.format("6 (forged button data: /inspraakbeheer window ids)")),
+         setup=as_staff),
     Case("callback-inspraak-confirm-huge-id-as-staff", lambda h: h.press("ib:cancelyes:99999999999999999999"),
-         (STALE_BUTTON,), setup=as_staff, xfail=HARDEN.format("6 (forged button data: /inspraakbeheer window ids)")),
+         (STALE_BUTTON,), setup=as_staff),
     Case("callback-inspraak-superscript-as-staff", lambda h: h.press("ib:cancel:²"), (STALE_BUTTON,),
          setup=as_staff),
     Case("callback-group-superscript", lambda h: h.press("g:geld:²"), (STALE_BUTTON,)),
@@ -394,19 +390,18 @@ CASES = [
     Case("inspraakbeheer-button-from-resident", lambda h: h.press("ib:cancelyes:1"), ("alleen",)),
     # ---- consent must be unambiguous
     Case("consent-name-niet-graag", lambda h: h.say("niet graag"), (ASK_NAME,), setup=in_intake_name,
-         changes=STATE, check=at_step("name", "consent_name"), xfail=CONSENT),
+         changes=STATE, check=at_step("name", "consent_name")),
     Case("consent-reply-nee-liever-niet-ok", lambda h: h.say("nee, liever niet. ok?"), (ASK_REPLY,),
-         setup=in_intake_reply, changes=STATE, check=at_step("reply", "consent_reply"), xfail=CONSENT),
+         setup=in_intake_reply, changes=STATE, check=at_step("reply", "consent_reply")),
     Case("consent-name-no-not-ok", lambda h: h.say("no, not ok"), (ASK_NAME,), setup=in_intake_name,
-         changes=STATE, check=at_step("name", "consent_name"), xfail=CONSENT),
+         changes=STATE, check=at_step("name", "consent_name")),
     Case("consent-name-injection", lambda h: h.say("'; UPDATE submissions SET consent_reply=1; --"), (ASK_NAME,),
          setup=in_intake_name, check=at_step("name", "consent_name")),
     # ---- faults around the messages
     Case("flood-one-resident", flood, (HELP,), check=answered_at_most(25)),
     Case("telegram-answers-401", lambda h: h.say("/start"), (), setup=unauthorized, quiet=False,
          check=token_never_logged),
-    Case("polling-network-error", polling_network_error, SILENT,
-         xfail=HARDEN.format("8 (network errors: one WARNING per outage)")),
+    Case("polling-network-error", polling_network_error, SILENT),
     Case("database-file-deleted", lambda h: h.say("/idee"), (), setup=delete_database, changes=(ANY_TABLE,),
          quiet=False, check=refused_and_not_recreated),
 ]
@@ -519,9 +514,7 @@ CONTENT_CASES = [
 
 
 @pytest.mark.parametrize(("file", "data"), [
-    pytest.param(file, data, id=case_id,
-                 marks=[pytest.mark.xfail(strict=True, reason=fixed)] if fixed else [])
-    for case_id, file, data, fixed in CONTENT_CASES])
+    pytest.param(file, data, id=case_id) for case_id, file, data, _fixed in CONTENT_CASES])
 def test_corrupt_content_is_one_line_naming_the_file(tmp_path, file: str, data: bytes) -> None:
     """check-content (and the start) refuse it with one line: file, entry and field; never a traceback.
 
