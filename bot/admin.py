@@ -16,6 +16,7 @@ from bot.config import ConfigError, Settings
 from content import Content
 from content.textfold import fold
 from storage import Database, StaffRepository, SubmissionRepository
+from storage.audit import AuditEntry, AuditLog
 from storage.staff import ROLES
 
 
@@ -88,7 +89,10 @@ async def run(args: argparse.Namespace, settings: Settings, content: Content) ->
 async def _staff(args: argparse.Namespace, settings: Settings, db: Database, content: Content) -> int:
     repo = StaffRepository(db)
     if args.staff_command == "add":
-        member = await repo.add(args.telegram_id, args.role, role_stadsdeel(args, content), args.name, args.email)
+        stadsdeel = role_stadsdeel(args, content)
+        member = await repo.add(args.telegram_id, args.role, stadsdeel, args.name, args.email, audit=AuditEntry(
+            "staff.add", actor="operator", subject=f"staff {args.telegram_id}",
+            details={"role": args.role, "stadsdeel": stadsdeel}))
         print(f"Added {member.user_id} as {role_text(content, member.role, member.stadsdeel)}.")
     elif args.staff_command == "list":
         members = await repo.all()
@@ -98,7 +102,8 @@ async def _staff(args: argparse.Namespace, settings: Settings, db: Database, con
             print(f"{m.user_id:>12}  {m.role:16} {area_name(content, m.stadsdeel):11} {m.name or '-'}  "
                   f"{m.email or '-'}")
     elif args.staff_command == "remove":
-        if not await repo.remove(args.telegram_id):
+        if not await repo.remove(args.telegram_id, audit=AuditEntry("staff.remove", actor="operator",
+                                                                    subject=f"staff {args.telegram_id}")):
             print(f"wijkwijzer: no staff account {args.telegram_id}", file=sys.stderr)
             return 1
         print(f"Removed {args.telegram_id}.")
@@ -108,7 +113,9 @@ async def _staff(args: argparse.Namespace, settings: Settings, db: Database, con
             raise ConfigError("--hours", "must be a positive number of hours")
         bot = await bot_username(args.bot, settings)
         code = await repo.invite(args.role, stadsdeel, valid_for=dt.timedelta(hours=args.hours), name=args.name,
-                                 email=args.email)
+                                 email=args.email, audit=AuditEntry(
+                                     "staff.invite", actor="operator",
+                                     details={"role": args.role, "stadsdeel": stadsdeel, "hours": args.hours}))
         print(f"https://t.me/{bot}?start={code}")
         print(f"Valid for {args.hours} hours, once, for {role_text(content, args.role, stadsdeel)}.",
               file=sys.stderr)
@@ -137,6 +144,9 @@ async def _export(args: argparse.Namespace, db: Database, content: Content) -> i
     stadsdeel = stadsdeel_id(content, args.stadsdeel) if args.stadsdeel else None
     rows = await SubmissionRepository(db).export(since=args.since, stadsdeel=stadsdeel)
     records = [_record(content, submission, events) for submission, events in rows]
+    await AuditLog(db).record(AuditEntry("export", actor="operator", details={
+        "submissions": len(records), "since": args.since.isoformat() if args.since else None,
+        "stadsdeel": stadsdeel, "format": args.format, "output": args.output or "stdout"}))
     out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
     try:
         if args.format == "json":

@@ -20,8 +20,9 @@ from flows import windows as rules
 from flows.inspraak import area
 from locales import _, format_moment, use_language
 from storage import Database
+from storage.audit import AuditEntry
 from storage.inspraak import InspraakRepository, NewWindow, Window
-from storage.timestamps import utc_now
+from storage.timestamps import to_text, utc_now
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -106,7 +107,9 @@ async def run(args: argparse.Namespace, settings: Settings, content: Content) ->
             reminders = _reminders(args.remind)
             if reminders is not None:
                 new = NewWindow(**{**new.__dict__, "reminders": reminders})
-            window = await repo.create(new)
+            window = await repo.create(new, audit=AuditEntry(
+                "inspraak.add", actor="operator", details={"title": new.title_nl, "scope": [list(s) for s in new.scope],
+                                                           "opens": to_text(opens), "closes": to_text(closes)}))
             print(window.id)
         elif args.inspraak_command == "list":
             windows = await repo.all()
@@ -120,7 +123,8 @@ async def run(args: argparse.Namespace, settings: Settings, content: Content) ->
             window = await repo.get(args.id)
             if window is None:
                 raise ConfigError("ID", f"{args.id} is not an inspraak window")
-            await repo.cancel(args.id)
+            await repo.cancel(args.id, audit=AuditEntry("inspraak.cancel", actor="operator",
+                                                        details={"title": window.title_nl}))
             print(f"Cancelled {args.id}: {window.title_nl}")
         return 0
     finally:
@@ -146,7 +150,10 @@ async def _edit(args: argparse.Namespace, repo: InspraakRepository, geography: G
     reminders = _reminders(args.remind)
     if reminders is not None:
         changes["reminders"] = reminders
-    edited = await repo.edit(args.id, **changes)
+    changed = {k: (to_text(v) if isinstance(v, dt.datetime) else list(v) if isinstance(v, tuple) else v)
+               for k, v in changes.items() if getattr(window, k) != v}
+    edited = await repo.edit(args.id, audit=AuditEntry("inspraak.edit", actor="operator", details=changed),
+                             **changes)
     print(_line(content, edited))
 
 

@@ -1,9 +1,25 @@
 """Delivers the messages queued in the outbox to Telegram, also those left by a crash.
 
-Flows queue notifications in the same database transaction as what caused them; this
-dispatcher sends them soon after (woken at once by ``kick``, and every few seconds anyway).
-A message is marked sent only after Telegram accepted it; a temporary failure is retried
-with back-off, a permanent one (the person blocked the bot) is marked failed.
+Flows queue notifications, notices and broadcasts in the same database transaction as what
+caused them; this sender delivers them soon after (woken at once by ``kick``, and every few
+seconds anyway). It works through many chats at once, one message at a time per chat (so a
+resident gets them in order), highest priority first. How fast is not its business: every
+send waits for its turn from the pacer (``pacing``), in the lane that the row's priority
+says, so replies to residents who just wrote still go first.
+
+Crash safety: a row is marked sent only after Telegram accepted it. A kill in between sends
+at most the messages that were in flight once more; nothing is skipped.
+
+When Telegram says no:
+- 429 (too many requests): the pacer waits ``retry_after`` and retries the same message; if it
+  keeps being refused, the row stays pending until then (never counted as failed);
+- 403 (blocked, deactivated): the resident is marked inactive (left out of later messages until
+  they write again) and the row failed, never retried;
+- 400 (bad request): failed, logged;
+- a timeout after the request went out (it may have arrived): retried once, and recorded in
+  ``last_error``; a second one fails the row (a rare duplicate beats a silent loss, an endless
+  series of duplicates does not);
+- other network errors: retried with back-off.
 """
 
 from __future__ import annotations
@@ -11,25 +27,49 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
 
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.telegram_adapter import send_replies
 from flows.types import Reply
+from pacing import CURRENT_LANE, lane_for_priority
+from pacing.ratelimiter import retry_seconds
 from storage import OutboxRepository
+from storage.db import DatabaseUnavailable
+from storage.outbox import OutboxMessage
+from storage.residents import ResidentRepository
 
 log = logging.getLogger(__name__)
 
+MAX_IN_FLIGHT = 100  # chats served at once; the pacer decides when each actually goes
+NETWORK_ATTEMPTS = 30  # back-off doubles up to 10 minutes: about four hours of outage
+AMBIGUOUS = "ambiguous timeout"
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+    postponed: int = 0  # 429 or network trouble: tried again later
+    ambiguous: int = 0
+
 
 class OutboxDispatcher:
-    def __init__(self, bot: Bot, outbox: OutboxRepository, *, interval: float = 5.0) -> None:
+    def __init__(self, bot: Bot, outbox: OutboxRepository, residents: ResidentRepository | None = None, *,
+                 interval: float = 5.0, max_in_flight: int = MAX_IN_FLIGHT) -> None:
         self._bot = bot
         self._outbox = outbox
+        # the assistant's own repository, so its cache learns who is inactive
+        self.residents = residents
         self._interval = interval
+        self._max_in_flight = max_in_flight
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self.stats = DeliveryStats()
 
     def kick(self) -> None:
         """Deliver soon: something was just queued."""
@@ -48,6 +88,8 @@ class OutboxDispatcher:
         while True:
             try:
                 await self.deliver()
+            except DatabaseUnavailable:
+                pass  # logged once by the database; nothing is sent that could not be marked sent
             except Exception:  # never let one bad round stop delivery for good
                 log.exception("outbox delivery round failed")
             with contextlib.suppress(asyncio.TimeoutError):
@@ -55,22 +97,87 @@ class OutboxDispatcher:
             self._wake.clear()
 
     async def deliver(self) -> int:
-        """Send what is due; return how many were sent. One round at a time."""
-        sent = 0
+        """Send everything that is due, until nothing is left; return how many were sent."""
         async with self._lock:
-            for message in await self._outbox.pending():
-                try:
-                    await send_replies(self._bot, message.chat_id, [Reply.from_dict(message.payload)])
-                except RetryAfter as exc:
-                    await self._outbox.mark_retry(message, f"flood control: {exc.retry_after}s")
-                    break
-                except (Forbidden, BadRequest) as exc:
-                    log.warning("outbox message %s to %s cannot be delivered: %s", message.id, message.chat_id, exc)
-                    await self._outbox.mark_failed(message.id, str(exc))
-                except TelegramError as exc:  # network trouble and the like: try again later
-                    log.info("outbox message %s will be retried: %s", message.id, exc)
-                    await self._outbox.mark_retry(message, str(exc))
-                else:
-                    await self._outbox.mark_sent(message.id)
-                    sent += 1
-        return sent
+            self._outbox.check_writable()  # never send what could not be marked sent afterwards
+            before = self.stats.sent
+            in_flight: dict[asyncio.Task[None], OutboxMessage] = {}
+            try:
+                while True:
+                    self._wake.clear()
+                    room = self._max_in_flight - len(in_flight)
+                    if room > 0:
+                        busy = {m.chat_id for m in in_flight.values()}
+                        for message in await self._outbox.pending(room, exclude_chats=busy):
+                            if message.chat_id in busy:
+                                continue  # its next message, once this one is done
+                            busy.add(message.chat_id)
+                            in_flight[asyncio.create_task(self._deliver_one(message))] = message
+                    if not in_flight:
+                        break
+                    woken = asyncio.ensure_future(self._wake.wait())
+                    done, _ = await asyncio.wait({*in_flight, woken}, return_when=asyncio.FIRST_COMPLETED)
+                    woken.cancel()
+                    for task in done:
+                        in_flight.pop(task, None)  # type: ignore[call-overload]
+            finally:
+                for task in in_flight:  # stopped: what was in flight stays pending
+                    task.cancel()
+                if in_flight:
+                    await asyncio.gather(*in_flight, return_exceptions=True)
+            return self.stats.sent - before
+
+    async def _deliver_one(self, message: OutboxMessage) -> None:
+        CURRENT_LANE.set(lane_for_priority(message.priority))  # this task's sends, in this lane
+        try:
+            await send_replies(self._bot, message.chat_id, [Reply.from_dict(message.payload)])
+        except RetryAfter as exc:
+            self.stats.postponed += 1
+            await self._outbox.mark_later(message, retry_seconds(exc), f"flood control: {exc}")
+        except Forbidden as exc:
+            self.stats.blocked += 1
+            log.info("outbox message %s: the resident blocked the bot or left; marked inactive", message.id)
+            if self.residents is not None:
+                await self.residents.mark_inactive(message.chat_id)
+            await self._outbox.mark_failed(message.id, f"blocked: {exc}")
+        except BadRequest as exc:
+            self.stats.failed += 1
+            log.warning("outbox message %s cannot be delivered: %s", message.id, exc)
+            await self._outbox.mark_failed(message.id, str(exc))
+        except TimedOut as exc:
+            await self._timed_out(message, exc)
+        except NetworkError as exc:
+            self.stats.postponed += 1
+            log.info("outbox message %s will be retried: %s", message.id, exc)
+            await self._outbox.mark_retry(message, self._keep_ambiguous(message, str(exc)),
+                                          max_attempts=NETWORK_ATTEMPTS)
+        except TelegramError as exc:
+            self.stats.postponed += 1
+            log.warning("outbox message %s will be retried: %s", message.id, exc)
+            await self._outbox.mark_retry(message, self._keep_ambiguous(message, str(exc)))
+        except Exception:  # a bug must not stop the other deliveries
+            log.exception("outbox message %s could not be sent", message.id)
+            await self._outbox.mark_retry(message, "internal error")
+        else:
+            await self._outbox.mark_sent(message.id)
+            self.stats.sent += 1
+
+    async def _timed_out(self, message: OutboxMessage, exc: TimedOut) -> None:
+        if "pool" in str(exc).lower():  # never left this process: an ordinary retry
+            self.stats.postponed += 1
+            await self._outbox.mark_retry(message, str(exc), max_attempts=NETWORK_ATTEMPTS)
+            return
+        self.stats.ambiguous += 1
+        if (message.last_error or "").startswith(AMBIGUOUS):
+            self.stats.failed += 1
+            log.warning("outbox message %s timed out twice; it may or may not have arrived: given up", message.id)
+            await self._outbox.mark_failed(message.id, f"{AMBIGUOUS} twice: {exc}")
+            return
+        log.warning("outbox message %s timed out; it may have arrived: retried once", message.id)
+        await self._outbox.mark_retry(message, f"{AMBIGUOUS}: {exc}", max_attempts=NETWORK_ATTEMPTS)
+
+    @staticmethod
+    def _keep_ambiguous(message: OutboxMessage, error: str) -> str:
+        """Keep the record of an earlier ambiguous timeout, so it is retried at most once."""
+        previous = message.last_error or ""
+        return f"{AMBIGUOUS}; then {error}" if previous.startswith(AMBIGUOUS) else error

@@ -17,18 +17,27 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.duties import build_scheduler
+from bot.text_input import valid_text
 from content.model import Content
 from flows import Assistant, Incoming, InputKind, Reply
 from flows.types import Button
+from matching.semantic import shared_encoder
 from storage import Database, OutboxRepository
 
 SHELL_USER_ID = 0  # the one local resident of the demo database
 
 
-def render(replies: list[Reply], out: TextIO) -> list[Button]:
-    """Print replies with numbered buttons; return the buttons in that numbering."""
+def render(replies: list[Reply], out: TextIO, files_dir: Path | None = None) -> list[Button]:
+    """Print replies with numbered buttons; return the buttons in that numbering.
+
+    A document is written to ``files_dir`` (default: the working directory) and its path printed."""
     buttons: list[Button] = []
     for reply in replies:
+        if reply.document is not None:
+            name, data = reply.document
+            path = (files_dir or Path.cwd()) / Path(name).name
+            path.write_bytes(data)
+            out.write(f"\nWijkwijzer: [file] {path}\n")
         out.write(f"\nWijkwijzer: {reply.text}\n")
         for row in reply.buttons:
             for button in row:
@@ -62,19 +71,21 @@ async def _show_queued(outbox: OutboxRepository, user_id: int, out: TextIO) -> l
 
 async def run_shell(db_path: str, content: Content, *, language: str, stdin: TextIO, stdout: TextIO,
                     user_id: int = SHELL_USER_ID, settings: Settings | None = None,
-                    cache_dir: Path | None = None) -> None:
+                    cache_dir: Path | None = None, files_dir: Path | None = None) -> None:
     db = await Database.open(db_path)
     try:
-        assistant = Assistant.create(db, content, cache_dir=cache_dir)
+        settings = settings or Settings.from_env()
+        assistant = Assistant.create(db, content, cache_dir=cache_dir, retention_days=settings.retention_days)
         # Scheduled notices are carried out after every turn, so the whole loop works without Telegram.
-        scheduler = build_scheduler(db, content, settings or Settings.from_env())
+        assistant.services.quiet = settings.quiet_hours
+        scheduler = build_scheduler(db, content, settings, encoder=shared_encoder())
         await scheduler.run_pending()
         interactive = stdin.isatty()
         buttons: list[Button] = []
         if interactive:
             stdout.write("Wijkwijzer (terminal). Type a question; choose a button by its number; "
                          "Ctrl-D to stop.\n")
-            buttons = render(await assistant.handle(Incoming.message(user_id, "/start", language)), stdout)
+            buttons = render(await assistant.handle(Incoming.message(user_id, "/start", language)), stdout, files_dir)
             await scheduler.run_pending()
             buttons = await _show_queued(assistant.services.outbox, user_id, stdout) or buttons
         while True:
@@ -84,13 +95,13 @@ async def run_shell(db_path: str, content: Content, *, language: str, stdin: Tex
             line = await asyncio.to_thread(stdin.readline)
             if not line:
                 break
-            line = line.strip()
+            line = valid_text(line.strip())  # a non-UTF-8 terminal gives lone surrogates
             if not line:
                 continue
             if not interactive:
                 stdout.write(f"\n> {line}\n")
             replies = await assistant.handle(parse_line(line, buttons, user_id, language))
-            buttons = render(replies, stdout) or buttons
+            buttons = render(replies, stdout, files_dir) or buttons
             await scheduler.run_pending()
             buttons = await _show_queued(assistant.services.outbox, user_id, stdout) or buttons
     finally:

@@ -2,6 +2,9 @@
 
 Texts are sent without a parse mode, so nothing a resident or staff member typed
 can be read as markup.
+
+Every text that comes in is made valid Unicode here, at the boundary (bot/text_input.py): a client
+can send a lone UTF-16 surrogate, which SQLite refuses to store.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from functools import lru_cache
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Update
 from telegram.error import BadRequest
 
+from bot.text_input import valid_text
 from flows.types import Button, Incoming, InputKind, Reply
 
 log = logging.getLogger(__name__)
@@ -29,21 +33,23 @@ def incoming_from_update(update: Update) -> Incoming | None:
     user = update.effective_user
     if user is None or user.is_bot:
         return None
-    language = user.language_code
-    name = user.full_name + (f" (@{user.username})" if user.username else "")
+    language = valid_text(user.language_code) if user.language_code else None
+    name = valid_text(user.full_name + (f" (@{user.username})" if user.username else ""))
     if update.callback_query is not None:
-        return Incoming(user.id, InputKind.CHOICE, text=update.callback_query.data or "", language_code=language,
-                        display_name=name)
+        pressed = update.callback_query.message
+        return Incoming(user.id, InputKind.CHOICE, text=valid_text(update.callback_query.data or ""),
+                        language_code=language, display_name=name,
+                        message_id=pressed.message_id if pressed is not None else None)
     message = update.message
     if message is None:
         return None  # edited messages, channel posts, ...
     if message.text is not None:
-        return Incoming.message(user.id, message.text, language, display_name=name)
+        return Incoming.message(user.id, valid_text(message.text), language, display_name=name)
     if message.location is not None and message.venue is None:
         return Incoming(user.id, InputKind.LOCATION, language_code=language,
                         latitude=message.location.latitude, longitude=message.location.longitude)
     if message.photo:
-        return Incoming(user.id, InputKind.PHOTO, text=message.caption or "", language_code=language,
+        return Incoming(user.id, InputKind.PHOTO, text=valid_text(message.caption or ""), language_code=language,
                         photo_ids=(message.photo[-1].file_id,), display_name=name)
     media = next((name for name in UNSUPPORTED_MEDIA if getattr(message, name, None)), "other")
     return Incoming(user.id, InputKind.UNSUPPORTED, language_code=language, media=media)
@@ -81,8 +87,15 @@ def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
 
 async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], *,
                        pressed: MaybeInaccessibleMessage | None = None) -> None:
-    """Send the replies; a reply marked ``edit`` replaces the message whose button was pressed."""
+    """Send the replies; a reply marked ``edit`` replaces the message whose button was pressed, one with
+    ``edit_message`` that earlier message."""
     for reply in replies:
+        if reply.edit_message is not None:
+            await _edit(bot, chat_id, reply.edit_message, reply)
+            continue
+        if reply.document is not None:
+            name, data = reply.document
+            await bot.send_document(chat_id, data, filename=name)
         for position, photo in enumerate(reply.photos):
             caption = truncate(reply.text.split("\n", 1)[0], MAX_CAPTION)
             await bot.send_photo(chat_id, photo, caption=f"{caption} ({position + 1}/{len(reply.photos)})")
@@ -99,3 +112,13 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], *,
                 log.info("could not edit message %s, sending a new one: %s", pressed.message_id, exc)
         for i, chunk in enumerate(chunks):
             await bot.send_message(chat_id, chunk, reply_markup=markup if i == len(chunks) - 1 else None)
+
+
+async def _edit(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
+    """Replace an earlier message (live progress); a message Telegram cannot edit any more is left as it is."""
+    try:
+        await bot.edit_message_text(truncate(reply.text, MAX_MESSAGE), chat_id=chat_id, message_id=message_id,
+                                    reply_markup=keyboard(reply))
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            log.info("could not edit message %s: %s", message_id, exc)

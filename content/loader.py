@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+from shapely.errors import GEOSException
+from shapely.geometry import shape
+from shapely.validation import explain_validity
 
 from content.errors import ContentError
 from content.model import (
@@ -90,11 +95,22 @@ def load_content(directory: str | Path | None = None) -> Content:
 
 # ---------------------------------------------------------------- helpers
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _read_text(path: Path, name: str) -> str:
+    """The file as UTF-8 text; a file in another encoding names the line of the first bad byte."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
-        raise ContentError(path.name, "", "", f"cannot be read ({exc.strerror})") from exc
+        raise ContentError(name, "", "", f"cannot be read ({exc.strerror})") from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError(name, f"line {line}", "", f"is not UTF-8 text (byte {raw[exc.start]:#04x}); save the "
+                           "file as UTF-8") from None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    text = _read_text(path, path.name)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -412,17 +428,53 @@ def _parse_routing(data: dict[str, Any], file: str, stadsdelen: dict[str, Stadsd
 def _read_polygons(path: Path, wijk_codes: set[str]) -> dict[str, Any]:
     name = POLYGONS_FILE
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        data = json.loads(_read_text(path, name))
+    except ValueError as exc:
         raise ContentError(name, "", "", f"cannot be read as GeoJSON ({exc})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+        raise ContentError(name, "", "features", "must be a GeoJSON FeatureCollection: an object with a list of "
+                           "features")
     result = {}
-    for i, feature in enumerate(data.get("features", [])):
-        code = (feature.get("properties") or {}).get("wijkcode")
+    for i, feature in enumerate(data["features"]):
+        entry = f"features[{i}]"
+        if not isinstance(feature, dict):
+            raise ContentError(name, entry, "", "must be an object (a GeoJSON Feature)")
+        properties = feature.get("properties")
+        code = properties.get("wijkcode") if isinstance(properties, dict) else None
         if code not in wijk_codes:
-            raise ContentError(name, f"features[{i}]", "properties.wijkcode",
-                               f"{code!r} is not a wijk in {WIJKEN_FILE}")
-        result[code] = feature.get("geometry")
+            raise ContentError(name, entry, "properties.wijkcode", f"{code!r} is not a wijk in {WIJKEN_FILE}")
+        result[code] = _geometry(feature.get("geometry"), name, f"{entry} ({code})")
     missing = wijk_codes - set(result)
     if missing:
         raise ContentError(name, "", "features", f"no polygon for {', '.join(sorted(missing))}")
     return result
+
+
+def _geometry(value: Any, file: str, entry: str) -> dict[str, Any]:
+    """A Polygon or MultiPolygon with longitudes and latitudes that make a valid shape."""
+    if not isinstance(value, dict) or value.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ContentError(file, entry, "geometry", "must be a GeoJSON Polygon or MultiPolygon")
+
+    def points(coordinates: Any, depth: int) -> Iterator[Any]:
+        if depth == 0:
+            yield coordinates
+            return
+        if not isinstance(coordinates, list) or not coordinates:
+            raise ContentError(file, entry, "geometry.coordinates", "must be nested lists of [longitude, latitude]")
+        for item in coordinates:
+            yield from points(item, depth - 1)
+
+    for point in points(value.get("coordinates"), 2 if value["type"] == "Polygon" else 3):
+        if not (isinstance(point, list) and len(point) in (2, 3)
+                and all(isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in point)
+                and -180 <= point[0] <= 180 and -90 <= point[1] <= 90):
+            raise ContentError(file, entry, "geometry.coordinates", f"{point!r} is not a [longitude, latitude] "
+                               "pair in degrees")
+    try:
+        geometry = shape(value)
+        problem = None if geometry.is_valid else explain_validity(geometry)
+    except (ValueError, TypeError, GEOSException) as exc:
+        problem = str(exc) or type(exc).__name__
+    if problem:
+        raise ContentError(file, entry, "geometry", f"is not a valid polygon ({problem})")
+    return value

@@ -18,12 +18,26 @@ from pathlib import Path
 
 from content.geography import Geography
 from content.model import Content
-from flows import contact, faq, follow, inspraak, inspraakbeheer, intake, menu, mijnwijk, mine, staff
+from flows import (
+    contact,
+    digest,
+    faq,
+    follow,
+    inspraak,
+    inspraakbeheer,
+    intake,
+    menu,
+    mijnwijk,
+    mine,
+    omroep,
+    privacy,
+    staff,
+)
 from flows.common import unknown_choice
 from flows.context import Context, Services
 from flows.dispatch import RouteTable, Step, call
 from flows.types import Incoming, InputKind, Reply
-from locales import _, language_from_telegram, use_language
+from locales import N_, _, language_from_telegram, use_language
 from matching.decision import Matcher
 from matching.lexical import FaqMatcher
 from matching.semantic import SemanticScorer, shared_encoder
@@ -38,13 +52,20 @@ from storage import (
     StaffRepository,
     SubmissionRepository,
 )
+from storage.broadcasts import BroadcastRepository, areas_of
+from storage.db import DatabaseUnavailable
+from storage.digests import DigestRepository
 from storage.inspraak import InspraakRepository
+from storage.privacy import PrivacyRepository
 
 # Every flow module declares its commands, buttons and steps; the table joins them and refuses
 # two flows that claim the same thing.
-FLOWS = (menu, faq, contact, mijnwijk, follow, inspraak, intake, mine, staff, inspraakbeheer)
+FLOWS = (menu, faq, contact, mijnwijk, follow, inspraak, intake, mine, staff, inspraakbeheer, omroep, privacy, digest)
 
 log = logging.getLogger(__name__)
+
+# Said when the database file was deleted or replaced while running (storage/db.py refuses writes then).
+NOT_SAVED = N_("Something is going wrong with saving: your message was not saved. Please try again later.")
 
 
 def route_table() -> RouteTable:
@@ -64,7 +85,7 @@ class Assistant:
 
     @classmethod
     def create(cls, db: Database, content: Content, notify: Callable[[], None] | None = None,
-               cache_dir: Path | None = None) -> Assistant:
+               cache_dir: Path | None = None, retention_days: int = 365, *, email: bool = False) -> Assistant:
         """Build the assistant; ``cache_dir`` keeps the topics' sentence embeddings between starts."""
         geography = Geography(content)
         services = Services(
@@ -80,6 +101,11 @@ class Assistant:
             routes=route_table(),
             followings=FollowingRepository(db),
             inspraak=InspraakRepository(db),
+            broadcasts=BroadcastRepository(db, areas_of(content.stadsdelen)),
+            privacy=PrivacyRepository(db),
+            retention_days=retention_days,
+            digests=DigestRepository(db),
+            email_enabled=email,
         )
         if notify is not None:
             services.notify = notify
@@ -88,14 +114,21 @@ class Assistant:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one input of one resident."""
         resident = await self.services.residents.get(incoming.user_id)
-        if resident is not None and resident.inactive_at is not None:
-            await self.services.residents.mark_active(incoming.user_id)  # they write again: deliver again
         language = (resident.language if resident and resident.language
                     else language_from_telegram(incoming.language_code))
+        if resident is not None and resident.inactive_at is not None:
+            try:
+                await self.services.residents.mark_active(incoming.user_id)  # they write again: deliver again
+            except DatabaseUnavailable:
+                with use_language(language):
+                    return [Reply(_(NOT_SAVED))]
         state = await self.services.conversations.get(incoming.user_id)
         ctx = Context(incoming, language, resident, state, self.services)
         with use_language(language):
-            return await self._route(ctx)
+            try:
+                return await self._route(ctx)
+            except DatabaseUnavailable:  # logged once at ERROR by the database
+                return [Reply(_(NOT_SAVED))]
 
     async def _route(self, ctx: Context) -> list[Reply]:
         incoming = ctx.incoming

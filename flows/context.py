@@ -10,6 +10,7 @@ from content.model import Content
 from flows.dispatch import RouteTable
 from flows.types import Incoming
 from matching.decision import Matcher
+from scheduling.quiet import QuietHours
 from storage import (
     ConversationRepository,
     ConversationState,
@@ -21,7 +22,12 @@ from storage import (
     StaffRepository,
     SubmissionRepository,
 )
+from storage.broadcasts import BroadcastRepository
+from storage.digests import DigestRepository
 from storage.inspraak import InspraakRepository
+from storage.privacy import PrivacyRepository
+
+DEFAULT_QUIET = QuietHours.parse("21:00-08:00")
 
 
 @dataclass
@@ -38,6 +44,17 @@ class Services:
     routes: RouteTable
     followings: FollowingRepository
     inspraak: InspraakRepository
+    broadcasts: BroadcastRepository
+    privacy: PrivacyRepository
+    digests: DigestRepository
+    # Nothing unasked-for is sent at night (WIJKWIJZER_QUIET_HOURS; None: off).
+    quiet: QuietHours | None = DEFAULT_QUIET
+    # days after closing that a submission keeps its personal data (WIJKWIJZER_RETENTION_DAYS)
+    retention_days: int = 365
+    # Flood control: at most this many submissions per resident per hour.
+    submissions_per_hour: int = 5
+    # E-mail can be sent (SMTP is configured): a stadsdeel without a linked account gets submissions by e-mail.
+    email_enabled: bool = False
     # Called after messages were queued in the outbox, so a channel can deliver them at once.
     notify: Callable[[], None] = field(default=lambda: None)
     # Called after something that changes a schedule was saved (a window, a digest setting).

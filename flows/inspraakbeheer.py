@@ -20,16 +20,20 @@ import re
 
 from flows.common import NOT_UNDERSTOOD, menu_button, with_hint
 from flows.context import Context
-from flows.dispatch import CODE, ID, ButtonRoute, Command, Routes, Step
+from flows.dispatch import ID, ButtonRoute, Command, Routes, Step
 from flows.inspraak import area, describe
 from flows.permissions import may_manage, staff_member
 from flows.types import Button, Reply
 from flows.windows import MAX_SUMMARY, MAX_TITLE, NOT_A_TIME, check_times, check_url, parse_local
 from locales import N_, _
 from storage import StaffMember
+from storage.audit import AuditEntry
 from storage.inspraak import NewWindow, Window
 from storage.timestamps import parse_time, to_text, utc_now
 
+# a code after the action: a window id (at most 12 digits), or a wijk or stadsdeel code, which starts with
+# a letter, so a longer number is no code at all
+WORD = r"[A-Za-z_-][A-Za-z0-9_-]{0,39}"
 FLOW = "inspraakbeheer"
 TITLE, OPENS, CLOSES, SCOPE, URL, SUMMARY, CONFIRM = "title", "opens", "closes", "scope", "url", "summary", "confirm"
 _ONE_MINUTE = dt.timedelta(minutes=1)
@@ -171,10 +175,11 @@ async def on_button(ctx: Context, match: re.Match[str]) -> list[Reply]:
         return [Reply(_(STAFF_ONLY))]
     if what == "new":
         return await start_new(ctx)
-    if what == "cancel" and code and code.isdigit():
-        return await _ask_cancel(ctx, member, int(code))
-    if what == "cancelyes" and code and code.isdigit():
-        return await _cancel(ctx, member, int(code))
+    window_id = int(code) if code and re.fullmatch(ID, code) else None  # never a number SQLite cannot hold
+    if what == "cancel" and window_id is not None:
+        return await _ask_cancel(ctx, member, window_id)
+    if what == "cancelyes" and window_id is not None:
+        return await _cancel(ctx, member, window_id)
     if ctx.state is None or ctx.state.flow != FLOW:
         return [Reply(_("That button belongs to an earlier conversation. Start again with /inspraakbeheer."))]
     step = ctx.state.step
@@ -211,7 +216,10 @@ async def _save(ctx: Context, member: StaffMember) -> list[Reply]:
     if problem:
         await ctx.set_state(FLOW, OPENS, **ctx.state.data)
         return await prompt(ctx, _(problem))
-    window = await ctx.services.inspraak.create(draft)
+    details = {"title": draft.title_nl, "scope": [list(s) for s in draft.scope], "opens": to_text(draft.opens_at),
+               "closes": to_text(draft.closes_at)}
+    window = await ctx.services.inspraak.create(draft, audit=AuditEntry("inspraak.add", actor_id=member.user_id,
+                                                                         details=details))
     await ctx.clear_state()
     ctx.services.schedule_changed()
     return [Reply(_("Saved as #{id}. Residents who follow a wijk in this area hear about it.").format(id=window.id),
@@ -233,7 +241,8 @@ async def _cancel(ctx: Context, member: StaffMember, window_id: int) -> list[Rep
     if window is None or not may_manage(member, window_stadsdelen(ctx, window)):
         return [Reply(_("You may not manage this inspraak, or it does not exist."))]
     if window.cancelled_at is None:
-        await ctx.services.inspraak.cancel(window_id)
+        await ctx.services.inspraak.cancel(window_id, audit=AuditEntry("inspraak.cancel", actor_id=member.user_id,
+                                                                        details={"title": window.title_nl}))
         ctx.services.schedule_changed()
     return [Reply(_("#{id} is cancelled.").format(id=window_id), Reply.column([menu_button()]))]
 
@@ -244,7 +253,7 @@ ROUTES = Routes(
                       position=96),),
     buttons=(
         ButtonRoute("ib", lambda ctx, m: overview(ctx) if m["what"] == "list" else on_button(ctx, m),
-                    rf"(?P<what>[a-z]{{1,10}})(?::(?P<code>{CODE}|{ID}))?", staff=True),
+                    rf"(?P<what>[a-z]{{1,10}})(?::(?P<code>{ID}|{WORD}))?", staff=True),
     ),
     steps={step: Step(on_text, prompt, NOT_UNDERSTOOD) for step in (TITLE, OPENS, CLOSES, SCOPE, URL, SUMMARY,
                                                                     CONFIRM)},

@@ -14,8 +14,10 @@ Dialogue (every answer is stored before the next question, so a restart loses no
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from content.model import Content
 from content.textfold import fold
 from flows.common import (
     NOT_A_PLACE,
@@ -29,19 +31,29 @@ from flows.common import (
 )
 from flows.context import Context
 from flows.dispatch import CODE, ButtonRoute, Command, Routes, Step
+from flows.receivers import Receivers, receivers
 from flows.routing import route
-from flows.submission_view import KINDS, STAFF_LANGUAGE, kind_label, place, place_name, staff_card, theme_title
+from flows.submission_view import (
+    KINDS,
+    STAFF_LANGUAGE,
+    kind_label,
+    place,
+    place_name,
+    staff_card,
+    submission_email,
+    theme_title,
+)
 from flows.types import Button, InputKind, Reply
+from flows.yesno import NO_WORDS, Answer, is_yes_or_no, read_answer
 from locales import N_, _, format_number, use_language
 from matching.places import where_from_text
 from storage import NewSubmission, Submission
+from storage.timestamps import utc_now
 
 FLOW = "intake"
 KIND, WIJK, TEXT, PHOTOS, THEME, REPLY, NAME, SUMMARY, EDIT = (
     "kind", "wijk", "text", "photos", "theme", "reply", "name", "summary", "edit")
 MIN_TEXT, MAX_TEXT, MAX_PHOTOS = 10, 2000, 3
-YES = {"ja", "yes", "j", "y", "graag", "ok", "oke", "prima"}
-NO = {"nee", "no", "n", "liever niet", "niet"}
 
 
 # ---------------------------------------------------------------- starting and asking
@@ -60,8 +72,20 @@ async def start(ctx: Context) -> list[Reply]:
         buttons = [Button(_("Continue where I was"), "in:resume"), Button(_("Start again"), "in:restart")]
         return [Reply(_("You had already started. Continue where you were, or start again?"),
                       Reply.column(buttons))]
+    if (limited := await _too_many(ctx)) is not None:
+        return limited
     await ctx.set_state(FLOW, KIND)
     return ask_kind(ctx)
+
+
+async def _too_many(ctx: Context) -> list[Reply] | None:
+    """Flood control: at most ``submissions_per_hour`` submissions per resident per hour."""
+    limit = ctx.services.submissions_per_hour
+    if await ctx.services.submissions.count_since(ctx.user_id, utc_now() - dt.timedelta(hours=1)) < limit:
+        return None
+    return [Reply(_("You have already sent {count} ideas, signals or questions in the past hour. That is the most "
+                    "per hour. Please try again later; what you wrote so far is kept.").format(count=limit),
+                  main_menu_buttons())]
 
 
 def ask_kind(ctx: Context, hint: str = "") -> list[Reply]:
@@ -266,7 +290,7 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
     if step == TEXT:
         return await _take_text(ctx, text)
     if step == PHOTOS:
-        if words & (NO | {"klaar", "verder", "done", "geen", "continue", "next"}):
+        if words & (NO_WORDS | {"klaar", "verder", "done", "continue", "next"}):
             return await _go(ctx, THEME)
         return [Reply(_("To change your text, choose 'Change something' in the overview at the end."))] + \
             ask_photos(ctx)
@@ -275,13 +299,21 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
             if {fold(theme.title.nl), fold(theme.title.en), theme.id} & {fold(text)}:
                 return await _go(ctx, REPLY, theme=theme.id)
         return None
-    if step == REPLY and words & (YES | NO):
-        return await _after_reply(ctx, consent_reply=bool(words & YES))
-    if step == NAME and words & (YES | NO):
-        return await _go(ctx, SUMMARY, consent_name=bool(words & YES))
+    if step in (REPLY, NAME) and is_yes_or_no(text):
+        return await _consent_from_text(ctx, text)
     if step == SUMMARY and fold(text) in ("versturen", "verstuur", "send"):
         return await send(ctx)
     return None
+
+
+async def _consent_from_text(ctx: Context, text: str) -> list[Reply]:
+    """A typed answer at a consent step counts only when it is a clear yes or a clear no."""
+    answer = read_answer(text)
+    if answer is Answer.UNCLEAR:
+        return await prompt(ctx, _("I am not sure whether you mean yes or no. Please choose with a button."))
+    if ctx.state.step == REPLY:
+        return await _after_reply(ctx, consent_reply=answer is Answer.YES)
+    return await _go(ctx, SUMMARY, consent_name=answer is Answer.YES)
 
 
 async def on_media(ctx: Context) -> list[Reply]:
@@ -347,11 +379,13 @@ async def _take_text(ctx: Context, text: str) -> list[Reply]:
 
 async def send(ctx: Context) -> list[Reply]:
     """Store the submission and its notifications in one transaction, then confirm."""
+    if (limited := await _too_many(ctx)) is not None:
+        return limited
     data, services = ctx.state.data, ctx.services
     wijk = services.content.wijken[data["wijk_code"]]
     handled_by = route(services.content, stadsdeel=wijk.stadsdeel_id, wijk=wijk.code, theme=data["theme"],
                        kind=data["kind"])
-    staff = await services.staff.for_stadsdeel(handled_by)
+    who = await receivers(services.content, services.staff, handled_by, email=services.email_enabled)
     new = NewSubmission(
         user_id=ctx.user_id, kind=data["kind"], wijk_code=wijk.code, stadsdeel=wijk.stadsdeel_id,
         handled_by=handled_by, theme=data["theme"], text=data["text"], latitude=data.get("latitude"),
@@ -359,36 +393,61 @@ async def send(ctx: Context) -> list[Reply]:
         resident_name=(data.get("display_name") or None) if data["consent_name"] else None,
         language=ctx.language, photos=tuple(data.get("photos", [])), buurt=data.get("buurt"),
     )
+    stadsdeel_name = services.content.stadsdelen[handled_by].name
 
     def notifications(submission: Submission) -> list[tuple[int, dict[str, Any]]]:
         with use_language(STAFF_LANGUAGE):
             card = staff_card(services.content, submission)
-            header = _("New for stadsdeel {stadsdeel}:").format(
-                stadsdeel=services.content.stadsdelen[handled_by].name)
+            header = _("New for stadsdeel {stadsdeel}:").format(stadsdeel=stadsdeel_name)
             payload = Reply(f"{header}\n{card.text}", card.buttons, photos=card.photos).to_dict()
-        return [(member.user_id, payload) for member in staff]
+        return [(member.user_id, payload) for member in who.staff]
 
-    submission = await services.submissions.create(new, notifications)
+    def emails(submission: Submission) -> list[tuple[str, dict[str, Any]]]:
+        if who.email is None:
+            return []
+        with use_language(STAFF_LANGUAGE):
+            return [(who.email, submission_email(services.content, submission, stadsdeel_name))]
+
+    submission = await services.submissions.create(new, notifications, emails)
     services.conversations.ended_elsewhere(ctx.user_id)
     ctx.state = None
     if ctx.wijk_code is None:
         await services.residents.set_wijk(ctx.user_id, wijk.code)  # remembered for next time
     services.notify()
-    person = services.content.gebiedsverbinders[handled_by]
     text = "\n".join([
         _("Sent. Your reference is {reference}.").format(reference=submission.reference),
         "",
-        (_("The gebiedsverbinder of stadsdeel {stadsdeel}, {name}, receives your {kind} now. You will hear from "
-           "us here when its status changes or when there is an answer. See what you sent with /mijn.")
-         if submission.consent_reply else
-         _("The gebiedsverbinder of stadsdeel {stadsdeel}, {name}, receives your {kind} now. You chose not to get "
-           "messages through this chat; see what you sent, and its status, with /mijn.")).format(
-            stadsdeel=services.content.stadsdelen[handled_by].name, name=person.name,
-            kind=kind_label(submission.kind).lower()),
+        _who_receives(services.content, who, stadsdeel_name, kind_label(submission.kind).lower()),
+        (_("You will hear from us here when its status changes or when there is an answer. See what you sent "
+           "with /mijn.") if submission.consent_reply else
+         _("You chose not to get messages through this chat; see what you sent, and its status, with /mijn.")),
         "",
         place(services.content, submission),
     ])
     return [Reply(text, Reply.column([Button(_("My submissions"), "myp:0"), menu_button()]))]
+
+
+def _who_receives(content: Content, who: Receivers, stadsdeel: str, kind: str) -> str:
+    """The truth about who gets the submission now, and how (see flows/receivers.py)."""
+    if who.staff:
+        names = [member.name for member in who.staff if member.name]
+        if names:
+            return _("{names}, gebiedsverbinder of stadsdeel {stadsdeel}, receives your {kind} now in this "
+                     "chat app.").format(names=_(" and ").join(names), stadsdeel=stadsdeel, kind=kind)
+        return _("The gebiedsverbinder of stadsdeel {stadsdeel} receives your {kind} now in this chat app.").format(
+            stadsdeel=stadsdeel, kind=kind)
+    person = content.gebiedsverbinders.get(who.stadsdeel)
+    if who.email is not None:
+        return _("Your {kind} goes by e-mail now to {name}, gebiedsverbinder of stadsdeel {stadsdeel} "
+                 "({email}).").format(kind=kind, name=person.name if person else "?", stadsdeel=stadsdeel,
+                                      email=who.email)
+    text = _("Your {kind} is stored. No gebiedsverbinder of stadsdeel {stadsdeel} is connected to this assistant "
+             "yet, so nobody has received it yet: it will be seen as soon as one is connected.").format(
+        kind=kind, stadsdeel=stadsdeel)
+    if person is not None:
+        text += " " + _("Is it urgent? E-mail {name} directly: {email}.").format(name=person.name,
+                                                                               email=person.email)
+    return text
 
 
 ROUTES = Routes(

@@ -92,13 +92,14 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
         return await prompt(ctx, _("Please use {min} to {max} characters (now {count}).").format(
             min=MIN_TEXT, max=MAX_TEXT, count=len(text)))
     submission = await _own(ctx, ctx.state.data.get("submission_id", 0))
-    await ctx.clear_state()
     if submission is None or not submission.is_open:
+        await ctx.clear_state()
         return _not_found()
     await ctx.services.submissions.record(
         submission.id, actor="resident", actor_id=ctx.user_id, action="info", text=text,
         notifications=await _to_staff(ctx, submission, N_("The resident added information to {reference}:\n\n{text}"),
                                       text))
+    await ctx.clear_state()  # only now: if the write failed, the step (and the resident's chance to retry) stays
     ctx.services.notify()
     return [Reply(_("Added to {reference}. The gebiedsverbinder receives it.").format(
         reference=submission.reference), Reply.column([Button(_("Back"), f"my:{submission.id}"), menu_button()]))]

@@ -14,6 +14,7 @@ from flows.submission_view import STATUS_CODES, kind_label, place, staff_card, s
 from flows.types import Button, Reply
 from locales import N_, _, use_language
 from storage import StaffMember, Submission
+from storage.audit import AuditEntry
 
 FLOW = "staff"
 REPLY_TEXT = "reply"
@@ -25,10 +26,16 @@ async def link(ctx: Context, code: str) -> list[Reply]:
     """/start <code>: link this Telegram account with a staff invite."""
     result = await ctx.services.staff.redeem(code.strip(), ctx.user_id)
     if result.member is None:
+        if result.problem not in ("used", "expired"):
+            # Not an invite at all (a campaign link, a typo): the normal welcome. An invite code is
+            # random, so no resident learns anything from a welcome.
+            from flows.menu import start
+
+            return start(ctx)
         reason = {
             "used": _("This link has already been used. Ask for a new one."),
             "expired": _("This link has expired. Ask for a new one."),
-        }.get(result.problem, _("This link is not valid."))
+        }[result.problem]
         return [Reply(reason, main_menu_buttons())]
     if result.member.stadsdeel is None:
         return [Reply(_("Welcome. You are now linked as city-wide staff of the municipality. /inspraakbeheer "
@@ -80,7 +87,9 @@ async def _set_status(ctx: Context, member: StaffMember, submission: Submission,
             reference=submission.reference, status=status_label(status)))]
     await ctx.services.submissions.record(
         submission.id, actor="staff", actor_id=member.user_id, action="status", status=status,
-        notifications=lambda s: _to_resident(ctx, s, "status"))
+        notifications=lambda s: _to_resident(ctx, s, "status"),
+        audit=AuditEntry("submission.status", actor_id=member.user_id, subject=submission.reference,
+                         details={"from": submission.status, "to": status}))
     ctx.services.notify()
     heard = _("The resident hears about it.") if submission.consent_reply else _(
         "The resident did not agree to messages through this chat.")
@@ -103,15 +112,19 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
         return await prompt(ctx, _("Please write at most {max} characters (now {count}).").format(
             max=MAX_REPLY, count=len(text)))
     checked = await _authorised(ctx, ctx.state.data.get("submission_id", 0))
-    await ctx.clear_state()
     if isinstance(checked, list):
+        await ctx.clear_state()
         return checked
     member, submission = checked
     if not submission.consent_reply or not submission.is_open:
+        await ctx.clear_state()
         return [Reply(_("This answer cannot be sent: the submission is closed or the resident did not agree."))]
     await ctx.services.submissions.record(
         submission.id, actor="staff", actor_id=member.user_id, action="reply", text=text,
-        notifications=lambda s: _to_resident(ctx, s, "reply", text))
+        notifications=lambda s: _to_resident(ctx, s, "reply", text),
+        audit=AuditEntry("submission.reply", actor_id=member.user_id, subject=submission.reference,
+                         details={"characters": len(text)}))
+    await ctx.clear_state()  # only after the answer is stored: a failed write keeps the step
     ctx.services.notify()
     return [Reply(_("Your answer about {reference} is on its way to the resident.").format(
         reference=submission.reference))]
@@ -169,6 +182,6 @@ ROUTES = Routes(
         ButtonRoute("op", lambda ctx, m: open_list(ctx, int(m[0])), r"[0-9]{1,6}", staff=True),
     ),
     steps={REPLY_TEXT: Step(on_text, prompt, NOT_UNDERSTOOD)},
-    # a one-time staff invite (for now any payload: the link answers that an unknown code is not valid)
+    # a one-time staff invite (any payload that is not another flow's link; an unknown one gets the welcome)
     deep_links=(DeepLink(r"[A-Za-z0-9_-]{1,64}", link),),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from babel.dates import format_datetime
 
 from content.model import Content
@@ -80,10 +82,13 @@ def staff_card(content: Content, submission: Submission) -> Reply:
         extras.append(_("Photos: {count}").format(count=len(submission.photos)))
     if submission.latitude is not None:
         extras.append(_("Location: {lat:.5f}, {lon:.5f}").format(lat=submission.latitude, lon=submission.longitude))
-    extras.append(_("Answer through this chat: yes") if submission.consent_reply
-                  else _("Answer through this chat: no (the resident did not agree)"))
-    extras.append(_("Name: {name}").format(name=submission.resident_name) if submission.resident_name
-                  else _("Name: not shared"))
+    if submission.anonymised_at is not None:
+        extras.append(_("The resident's personal data was removed (privacy); no answer through this chat."))
+    else:
+        extras.append(_("Answer through this chat: yes") if submission.consent_reply
+                      else _("Answer through this chat: no (the resident did not agree)"))
+        extras.append(_("Name: {name}").format(name=submission.resident_name) if submission.resident_name
+                      else _("Name: not shared"))
     lines += extras
     buttons = []
     if submission.is_open:
@@ -105,3 +110,18 @@ def history_line(event: Event) -> str:
     if event.action == "info":
         return _("{when}: your addition: {text}").format(when=moment, text=event.text)
     return _("{when}: withdrawn").format(when=moment)
+
+
+def submission_email(content: Content, submission: Submission, stadsdeel: str) -> dict[str, str]:
+    """A submission by e-mail, for a stadsdeel whose gebiedsverbinder is not linked in the chat app."""
+    card = staff_card(content, submission)
+    subject = _("{kind} {reference} for stadsdeel {stadsdeel}").format(
+        kind=kind_label(submission.kind), reference=submission.reference, stadsdeel=stadsdeel)
+    note = _("You receive this by e-mail because no gebiedsverbinder of stadsdeel {stadsdeel} is linked to "
+             "Wijkwijzer in Telegram. The resident does not see replies to this e-mail; once you are linked "
+             "(ask the operator for an invite) you can answer and set its status in the chat.").format(
+        stadsdeel=stadsdeel)
+    lines = card.text.split("\n")
+    body = "".join(f"<p>{html.escape(line)}</p>" if line else "" for line in lines)
+    return {"subject": subject, "text": f"{card.text}\n\n{note}",
+            "html": f"<html><body>{body}<p><em>{html.escape(note)}</em></p></body></html>"}

@@ -31,6 +31,7 @@ class Incoming:
     photo_ids: tuple[str, ...] = ()
     media: str = ""  # UNSUPPORTED: what it was, e.g. "sticker"
     display_name: str = ""  # how the platform names the person (shown to staff only with consent)
+    message_id: int | None = None  # CHOICE: the platform's id of the message whose button was chosen
 
     @classmethod
     def message(cls, user_id: int, text: str, language_code: str | None = None,
@@ -65,6 +66,11 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
     edit: bool = False  # replace the message whose button was chosen (paging)
     photos: tuple[str, ...] = ()  # platform file ids, sent before the text
+    # Replace this earlier message of the chat (live progress of a broadcast) instead of sending a new one;
+    # when it can no longer be edited, nothing is sent.
+    edit_message: int | None = None
+    # a file for this person only (name, content), sent before the text; never queued in the outbox
+    document: tuple[str, bytes] | None = None
 
     @staticmethod
     def column(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
@@ -78,10 +84,13 @@ class Reply:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form, for messages queued in the outbox."""
-        return {"text": self.text, "buttons": [[[b.label, b.action] for b in row] for row in self.buttons],
-                "photos": list(self.photos)}
+        data: dict[str, Any] = {"text": self.text, "photos": list(self.photos),
+                                "buttons": [[[b.label, b.action] for b in row] for row in self.buttons]}
+        if self.edit_message is not None:
+            data["edit_message"] = self.edit_message
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reply:
         buttons = tuple(tuple(Button(label, action) for label, action in row) for row in data.get("buttons", []))
-        return cls(data["text"], buttons, photos=tuple(data.get("photos", ())))
+        return cls(data["text"], buttons, photos=tuple(data.get("photos", ())), edit_message=data.get("edit_message"))

@@ -18,11 +18,15 @@ from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from storage.db import DatabaseUnavailable
 from storage.timestamps import utc_now
 
 log = logging.getLogger(__name__)
 
 WATCH_SECONDS = 2.0
+# After a failed run an engine waits this long: its next_due still lies in the past, and without a
+# pause the job would run again at once, over and over (e.g. while the database file is gone).
+RETRY_AFTER = dt.timedelta(minutes=1)
 
 
 class DutyEngine(Protocol):
@@ -40,6 +44,7 @@ class Scheduler:
         self._clock = clock
         self._watch_seconds = watch_seconds
         self._locks = {engine.name: asyncio.Lock() for engine in self.engines}
+        self._retry_at: dict[str, dt.datetime] = {}  # engine name -> not before, after a failure
         self._aps = AsyncIOScheduler(timezone=dt.UTC)
 
     async def start(self) -> None:
@@ -74,6 +79,9 @@ class Scheduler:
 
     def plan(self, engine: DutyEngine, moment: dt.datetime | None) -> None:
         job_id = f"duty:{engine.name}"
+        retry_at = self._retry_at.get(engine.name)
+        if moment is not None and retry_at is not None and moment < retry_at:
+            moment = retry_at
         if moment is None:
             if self._aps.get_job(job_id) is not None:
                 self._aps.remove_job(job_id)
@@ -97,8 +105,15 @@ class Scheduler:
 
     async def _run(self, engine: DutyEngine) -> int:
         async with self._locks[engine.name]:
+            now = self._clock()
             try:
-                return await engine.run_due(self._clock())
-            except Exception:  # one engine's failure must not stop the others or the bot
-                log.exception("scheduled duty %s failed; it is tried again", engine.name)
+                done = await engine.run_due(now)
+            except DatabaseUnavailable:  # logged once by the database; nothing can be recorded until a restart
+                self._retry_at[engine.name] = now + RETRY_AFTER
                 return 0
+            except Exception:  # one engine's failure must not stop the others or the bot
+                log.exception("scheduled duty %s failed; it is tried again in %s", engine.name, RETRY_AFTER)
+                self._retry_at[engine.name] = now + RETRY_AFTER
+                return 0
+            self._retry_at.pop(engine.name, None)
+            return done

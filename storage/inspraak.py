@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 import aiosqlite
 
+from storage.audit import AuditEntry, write_audit
 from storage.db import Database
 from storage.timestamps import parse_time, to_text, utc_now
 
@@ -66,7 +67,7 @@ class InspraakRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def create(self, new: NewWindow) -> Window:
+    async def create(self, new: NewWindow, *, audit: AuditEntry | None = None) -> Window:
         async def run(conn: aiosqlite.Connection) -> int:
             now = to_text(utc_now())
             cursor = await conn.execute(
@@ -75,11 +76,13 @@ class InspraakRepository:
                 (new.title_nl, new.title_en, new.summary, new.url, to_text(new.opens_at), to_text(new.closes_at),
                  _reminders_text(new.reminders), new.created_by, now, now, now))
             await _write_scope(conn, cursor.lastrowid, new.scope)
+            if audit is not None:
+                await write_audit(conn, replace(audit, subject=f"#{cursor.lastrowid}"))
             return cursor.lastrowid
 
         return await self.get(await self._db.write(run))
 
-    async def edit(self, window_id: int, **changes: object) -> Window:
+    async def edit(self, window_id: int, *, audit: AuditEntry | None = None, **changes: object) -> Window:
         """Change fields of a window. A change of dates (or reminders) raises its version, so those told
         the old dates get a correction, and reminders are counted again from now."""
         old = await self.get(window_id)
@@ -100,15 +103,23 @@ class InspraakRepository:
             if new.scope != old.scope:
                 await conn.execute("DELETE FROM inspraak_scope WHERE window_id = ?", (window_id,))
                 await _write_scope(conn, window_id, new.scope)
+            if audit is not None:
+                await write_audit(conn, replace(audit, subject=f"#{window_id}"))
 
         await self._db.write(run)
         return await self.get(window_id)
 
-    async def cancel(self, window_id: int) -> Window | None:
+    async def cancel(self, window_id: int, *, audit: AuditEntry | None = None) -> Window | None:
         """Cancel a window (once); None when it does not exist."""
-        await self._db.execute_write(
-            "UPDATE inspraak_windows SET cancelled_at = ?, updated_at = ? WHERE id = ? AND cancelled_at IS NULL",
-            (to_text(utc_now()), to_text(utc_now()), window_id))
+
+        async def run(conn: aiosqlite.Connection) -> None:
+            cursor = await conn.execute(
+                "UPDATE inspraak_windows SET cancelled_at = ?, updated_at = ? WHERE id = ? AND cancelled_at IS NULL",
+                (to_text(utc_now()), to_text(utc_now()), window_id))
+            if cursor.rowcount and audit is not None:
+                await write_audit(conn, replace(audit, subject=f"#{window_id}"))
+
+        await self._db.write(run)
         return await self.get(window_id)
 
     async def get(self, window_id: int) -> Window | None:

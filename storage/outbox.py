@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,10 @@ from storage.db import Database
 from storage.timestamps import to_text, utc_now
 
 MAX_ATTEMPTS = 8
+# Priorities (higher is sent first): the pacer sends rows below 0 in the broadcast lane (see
+# storage.broadcasts.BROADCAST_PRIORITY), after notifications and notices (0 and up), and both
+# after replies to residents who just wrote.
+EMAIL_LEASE = dt.timedelta(minutes=2)  # a claimed e-mail not marked sent by then is tried again
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,16 @@ class OutboxMessage:
     chat_id: int
     payload: dict[str, Any]
     attempts: int
+    priority: int = 0  # higher first; below 0 a broadcast
+    last_error: str | None = None
+
+
+COLUMNS = "id, chat_id, payload, attempts, priority, last_error"
+
+
+def _message(r: aiosqlite.Row) -> OutboxMessage:
+    return OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"], r["priority"],
+                         r["last_error"])
 
 
 async def enqueue(conn: aiosqlite.Connection, chat_id: int, payload: dict[str, Any],
@@ -48,38 +63,95 @@ async def enqueue_many(conn: aiosqlite.Connection, rows: list[tuple[int, dict[st
         [(chat_id, text(payload), kind, priority) for chat_id, payload in rows])
 
 
+async def enqueue_email(conn: aiosqlite.Connection, address: str, payload: dict[str, Any], *, chat_id: int = 0,
+                        submission_id: int | None = None, kind: str = "notification", priority: int = 0) -> None:
+    """Queue an e-mail (payload: subject, text, html) inside the caller's transaction.
+
+    chat_id: the staff member it is for, or 0 for an address that belongs to no account."""
+    await conn.execute(
+        "INSERT INTO outbox (channel, address, chat_id, payload, submission_id, kind, priority)"
+        " VALUES ('email', ?, ?, ?, ?, ?, ?)",
+        (address, chat_id, json.dumps(payload, ensure_ascii=False), submission_id, kind, priority))
+
+
+@dataclass(frozen=True)
+class EmailMessage:
+    id: int
+    address: str
+    payload: dict[str, Any]
+    attempts: int
+
+
 class OutboxRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def pending(self, limit: int = 50) -> list[OutboxMessage]:
+    def check_writable(self) -> None:
+        """Raise DatabaseUnavailable when sending could not be recorded."""
+        self._db.check_writable()
+
+    async def pending(self, limit: int = 50, *, exclude_chats: Collection[int] = ()) -> list[OutboxMessage]:
+        """Telegram messages due now, highest priority first, oldest first; none for the chats in
+        ``exclude_chats`` (those being sent to right now)."""
         now = to_text(utc_now())
+        exclude = tuple(exclude_chats)
+        skip = f" AND chat_id NOT IN ({','.join('?' * len(exclude))})" if exclude else ""
         rows = await self._db.fetchall(
-            "SELECT id, chat_id, payload, attempts FROM outbox WHERE channel = 'telegram' AND sent_at IS NULL"
-            " AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY priority DESC, id LIMIT ?",
-            (now, limit))
-        return [OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"]) for r in rows]
+            f"SELECT {COLUMNS} FROM outbox WHERE channel = 'telegram' AND sent_at IS NULL"
+            f" AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at <= ?){skip}"
+            # a paused broadcast's messages wait (a cancelled one's are parked by the cancellation)
+            " AND (kind != 'broadcast' OR broadcast_id IS NULL"
+            "      OR broadcast_id NOT IN (SELECT id FROM broadcasts WHERE status = 'paused'))"
+            " ORDER BY priority DESC, id LIMIT ?",
+            (now, *exclude, limit))
+        return [_message(r) for r in rows]
+
+    async def claim_email(self, limit: int = 20, *, lease: dt.timedelta = EMAIL_LEASE) -> list[EmailMessage]:
+        """Take the e-mails that are due, so no other process sends them meanwhile.
+
+        Claiming moves next_try_at past the lease in the same statement that reads the rows: the bot and a
+        'digest --now' in another process never send one mail twice. A claimed mail that is neither marked
+        sent nor retried (the process died while sending) is due again when the lease has passed."""
+        now = utc_now()
+
+        async def run(conn: aiosqlite.Connection) -> list[EmailMessage]:
+            cursor = await conn.execute(
+                "UPDATE outbox SET next_try_at = ? WHERE id IN (SELECT id FROM outbox WHERE channel = 'email'"
+                " AND sent_at IS NULL AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at <= ?)"
+                " ORDER BY priority DESC, id LIMIT ?) RETURNING id, address, payload, attempts",
+                (to_text(now + lease), to_text(now), limit))
+            return [EmailMessage(r["id"], r["address"], json.loads(r["payload"]), r["attempts"])
+                    for r in await cursor.fetchall()]
+
+        return sorted(await self._db.write(run), key=lambda m: m.id)
 
     async def for_chat(self, chat_id: int) -> list[OutboxMessage]:
         rows = await self._db.fetchall(
-            "SELECT id, chat_id, payload, attempts FROM outbox WHERE channel = 'telegram' AND chat_id = ?"
+            f"SELECT {COLUMNS} FROM outbox WHERE channel = 'telegram' AND chat_id = ?"
             " AND sent_at IS NULL AND failed_at IS NULL ORDER BY id", (chat_id,))
-        return [OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"]) for r in rows]
+        return [_message(r) for r in rows]
 
     async def mark_sent(self, message_id: int) -> None:
         await self._db.execute_write("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
                                      (to_text(utc_now()), message_id))
 
-    async def mark_retry(self, message: OutboxMessage, error: str) -> None:
-        """Try again later, backing off; give up after MAX_ATTEMPTS."""
+    async def mark_retry(self, message: OutboxMessage | EmailMessage, error: str, *,
+                         max_attempts: int = MAX_ATTEMPTS) -> None:
+        """Try again later, backing off; give up after ``max_attempts``."""
         attempts = message.attempts + 1
-        if attempts >= MAX_ATTEMPTS:
+        if attempts >= max_attempts:
             await self.mark_failed(message.id, error)
             return
         next_try = utc_now() + dt.timedelta(seconds=min(2 ** attempts, 600))
         await self._db.execute_write(
             "UPDATE outbox SET attempts = ?, next_try_at = ?, last_error = ? WHERE id = ?",
             (attempts, to_text(next_try), error[:500], message.id))
+
+    async def mark_later(self, message: OutboxMessage, seconds: float, error: str) -> None:
+        """Telegram asked to wait (429): try the same message again then, not counted as an attempt."""
+        next_try = utc_now() + dt.timedelta(seconds=seconds)
+        await self._db.execute_write("UPDATE outbox SET next_try_at = ?, last_error = ? WHERE id = ?",
+                                     (to_text(next_try), error[:500], message.id))
 
     async def mark_failed(self, message_id: int, error: str) -> None:
         await self._db.execute_write(

@@ -59,6 +59,10 @@ class ResidentRepository:
                                      " IS NOT NULL", (user_id,))
         self._cache.discard(user_id)
 
+    def forget(self, user_id: int) -> None:
+        """The resident's row was deleted inside another transaction (erasure): drop the cached copy."""
+        self._cache.discard(user_id)
+
     async def _upsert(self, user_id: int, column: str, value: str | None) -> None:
         if column not in ("language", "wijk_code", "inactive_at", "follow_asked_at",
                           "platform_language"):  # never resident input

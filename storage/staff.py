@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from storage.audit import AuditEntry, write_audit
 from storage.db import Database
 from storage.timestamps import to_text, utc_now
 
@@ -43,14 +44,20 @@ class StaffRepository:
         self._db = db
 
     async def add(self, user_id: int, role: str, stadsdeel: str | None, name: str | None = None,
-                  email: str | None = None) -> StaffMember:
+                  email: str | None = None, *, audit: AuditEntry | None = None) -> StaffMember:
         _check_role(role, stadsdeel)
-        await self._db.execute_write(
-            "INSERT INTO staff (user_id, role, stadsdeel, name, email) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (user_id) DO UPDATE SET role = excluded.role, stadsdeel = excluded.stadsdeel,"
-            " name = excluded.name, email = excluded.email",
-            (user_id, role, stadsdeel, name, email),
-        )
+
+        async def run(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
+                "INSERT INTO staff (user_id, role, stadsdeel, name, email) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET role = excluded.role, stadsdeel = excluded.stadsdeel,"
+                " name = excluded.name, email = excluded.email",
+                (user_id, role, stadsdeel, name, email),
+            )
+            if audit is not None:
+                await write_audit(conn, audit)
+
+        await self._db.write(run)
         return StaffMember(user_id, role, stadsdeel, name, email)
 
     async def get(self, user_id: int) -> StaffMember | None:
@@ -65,23 +72,31 @@ class StaffRepository:
             "SELECT * FROM staff WHERE stadsdeel = ? AND role = 'gebiedsverbinder' ORDER BY user_id", (stadsdeel,))
         return [_member(r) for r in rows]
 
-    async def remove(self, user_id: int) -> bool:
+    async def remove(self, user_id: int, *, audit: AuditEntry | None = None) -> bool:
         async def run(conn: aiosqlite.Connection) -> bool:
             cursor = await conn.execute("DELETE FROM staff WHERE user_id = ?", (user_id,))
+            if cursor.rowcount > 0 and audit is not None:
+                await write_audit(conn, audit)
             return cursor.rowcount > 0
 
         return await self._db.write(run)
 
     async def invite(self, role: str, stadsdeel: str | None, *, valid_for: dt.timedelta, name: str | None = None,
-                     email: str | None = None) -> str:
+                     email: str | None = None, audit: AuditEntry | None = None) -> str:
         """Create a one-time invite; return its code (only its hash is stored)."""
         _check_role(role, stadsdeel)
         code = secrets.token_urlsafe(18)  # 24 characters of A-Z a-z 0-9 - _, as Telegram deep links allow
-        await self._db.execute_write(
-            "INSERT INTO staff_invites (code_hash, role, stadsdeel, name, email, expires_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (_hash(code), role, stadsdeel, name, email, to_text(utc_now() + valid_for)),
-        )
+
+        async def run(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
+                "INSERT INTO staff_invites (code_hash, role, stadsdeel, name, email, expires_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (_hash(code), role, stadsdeel, name, email, to_text(utc_now() + valid_for)),
+            )
+            if audit is not None:
+                await write_audit(conn, audit)
+
+        await self._db.write(run)
         return code
 
     async def redeem(self, code: str, user_id: int) -> Redemption:
@@ -104,6 +119,9 @@ class StaffRepository:
                 " name = excluded.name, email = excluded.email",
                 (user_id, invite["role"], invite["stadsdeel"], invite["name"], invite["email"]),
             )
+            await write_audit(conn, AuditEntry("staff.invite_used", actor="staff", actor_id=user_id,
+                                               subject=f"staff {user_id}",
+                                               details={"role": invite["role"], "stadsdeel": invite["stadsdeel"]}))
             return Redemption(StaffMember(user_id, invite["role"], invite["stadsdeel"], invite["name"],
                                           invite["email"]), None)
 

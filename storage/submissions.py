@@ -10,14 +10,17 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from storage.audit import AuditEntry, write_audit
 from storage.db import Database
-from storage.outbox import enqueue
+from storage.outbox import enqueue, enqueue_email
+from storage.timestamps import to_text
 
 STATUSES = ("nieuw", "ontvangen", "in_behandeling", "doorgezet", "afgerond", "ingetrokken")
 CLOSED = ("afgerond", "ingetrokken")
 LOCAL = ZoneInfo("Europe/Amsterdam")
 
 Notification = tuple[int, dict[str, Any]]  # (chat id, payload)
+Email = tuple[str, dict[str, Any]]  # (address, {subject, text, html})
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Submission:
     created_at: str
     updated_at: str
     buurt: str | None = None
+    anonymised_at: str | None = None  # the resident's personal data was removed (AVG)
     photos: tuple[str, ...] = ()
 
     @property
@@ -81,8 +85,8 @@ class SubmissionRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def create(self, new: NewSubmission,
-                     notifications: Callable[[Submission], list[Notification]]) -> Submission:
+    async def create(self, new: NewSubmission, notifications: Callable[[Submission], list[Notification]],
+                     emails: Callable[[Submission], list[Email]] | None = None) -> Submission:
         """Store a confirmed submission, its 'created' event, the notifications it causes, and end the
         resident's intake, all in one transaction: after a crash it is either all there or not at all."""
 
@@ -107,14 +111,24 @@ class SubmissionRepository:
             submission = await _load(conn, submission_id)
             for chat_id, payload in notifications(submission):
                 await enqueue(conn, chat_id, payload, submission_id)
+            for address, payload in (emails(submission) if emails else []):
+                await enqueue_email(conn, address, payload, submission_id=submission_id)
             return submission
 
         return await self._db.write(run)
 
+    async def count_since(self, user_id: int, since: dt.datetime) -> int:
+        """How many submissions the resident sent since ``since`` (flood control)."""
+        row = await self._db.fetchone("SELECT COUNT(*) FROM submissions WHERE user_id = ? AND created_at >= ?",
+                                      (user_id, to_text(since)))
+        return int(row[0]) if row else 0
+
     async def record(self, submission_id: int, *, actor: str, actor_id: int | None, action: str,
                      text: str | None = None, status: str | None = None,
-                     notifications: Callable[[Submission], list[Notification]] | None = None) -> Submission:
-        """Append an event (and a new status, if given) and queue its notifications, atomically."""
+                     notifications: Callable[[Submission], list[Notification]] | None = None,
+                     audit: AuditEntry | None = None) -> Submission:
+        """Append an event (and a new status, if given), queue its notifications and write the audit entry of a
+        staff action, atomically."""
         if status is not None and status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
 
@@ -133,6 +147,8 @@ class SubmissionRepository:
             submission = await _load(conn, submission_id)
             for chat_id, payload in (notifications(submission) if notifications else []):
                 await enqueue(conn, chat_id, payload, submission_id)
+            if audit is not None:
+                await write_audit(conn, audit)
             return submission
 
         return await self._db.write(run)

@@ -44,7 +44,7 @@ class RecordingRequest(BaseRequest):
     def _result(self, api_method: str, params: dict[str, Any]) -> Any:
         if api_method == "getMe":
             return BOT_USER
-        if api_method in ("sendMessage", "editMessageText", "sendPhoto"):
+        if api_method in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
             message = {
                 "message_id": params.get("message_id") or next(self._message_ids),
                 "date": int(time.time()),

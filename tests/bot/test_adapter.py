@@ -36,3 +36,22 @@ def test_keyboard_rows() -> None:
 def test_button_action_longer_than_64_bytes_is_refused() -> None:
     with pytest.raises(ValueError):
         Button("x", "t:" + "é" * 32)
+
+
+async def test_reply_with_edit_message_edits_that_message_and_survives_the_outbox() -> None:
+    from telegram import Bot
+
+    from bot.telegram_adapter import send_replies
+    from tests.auxil.recording_request import RecordingRequest, buttons_of
+
+    request = RecordingRequest()
+    bot = Bot("0:offline", request=request)
+    await bot.initialize()
+    progress = Reply("Verstuurd: 3 van 10", Reply.rows([Button("Pauzeren", "om:pause:1")]), edit_message=55)
+    again = Reply.from_dict(progress.to_dict())
+    assert again == progress and Reply.from_dict(Reply("x").to_dict()).edit_message is None
+    await send_replies(bot, 8000, [again])
+    [edit] = request.sent("editMessageText")
+    assert edit["message_id"] == 55 and edit["chat_id"] == 8000 and edit["text"] == "Verstuurd: 3 van 10"
+    assert buttons_of(edit) == [("Pauzeren", "om:pause:1")]
+    assert request.sent("sendMessage") == []  # an edit, never a new message

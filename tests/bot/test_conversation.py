@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from storage import ConversationRepository, Database, QuestionLog, ResidentRepository
+from storage import ConversationRepository, Database, QuestionLog, ResidentRepository, StaffRepository
 from tests.auxil.app import offline_application, running
 from tests.auxil.recording_request import buttons_of
 from tests.auxil.updates import callback_update, message_update
@@ -127,3 +127,18 @@ async def test_error_still_answers_the_resident(db_path: str, content, monkeypat
         update: Update = message_update(app.bot, 91, "hallo")
         await app.process_update(update)
         assert "er ging bij mij iets mis" in api.sent()[-1]["text"]
+
+
+async def test_start_says_once_that_there_is_no_email_and_who_receives_nothing(db_path: str, content,
+                                                                               caplog) -> None:
+    db = await Database.open(db_path)
+    await StaffRepository(db).add(900, "gebiedsverbinder", "noord")
+    await db.close()
+    app, _api = offline_application(db_path, content)
+    with caplog.at_level("WARNING", logger="bot.app"):
+        async with running(app):
+            pass
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.app"]
+    assert sum("SMTP is not configured" in w for w in warnings) == 1
+    [unreached] = [w for w in warnings if "nobody receives" in w]
+    assert "Centrum, Oost, Schalkwijk, Zuidwest" in unreached and "Noord" not in unreached

@@ -85,3 +85,24 @@ def test_callback_data_fits_for_large_ids() -> None:
     for row in card.buttons:
         for button in row:
             assert len(button.action.encode()) <= 64
+
+
+async def test_nothing_is_sent_when_it_could_not_be_marked_sent(db_path: str, content) -> None:
+    import os
+
+    import pytest
+
+    from storage.db import DatabaseUnavailable
+
+    app, api = offline_application(db_path, content)
+    async with running(app):
+        db: Database = app.bot_data["database"]
+        dispatcher: OutboxDispatcher = app.bot_data["outbox"]
+        await dispatcher.stop()
+        await queue(db, 900, Reply("Nieuw voor stadsdeel Noord"))
+        os.remove(db_path)  # the database file disappears while running
+        api.clear()
+        for _ in range(2):
+            with pytest.raises(DatabaseUnavailable):
+                await dispatcher.deliver()
+        assert api.sent() == []  # sent again and again, unmarked, is what must not happen

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 
 from telegram import Bot
-from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+from telegram.ext import BaseUpdateProcessor
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.update_order import PerResidentOrder
+from pacing import PacingRateLimiter
 from storage import ConversationRepository
 from tests.auxil.app import offline_application, running
 from tests.auxil.updates import callback_update, message_update
@@ -71,4 +72,4 @@ def test_the_bot_for_telegram_keeps_to_telegrams_limits(db_path: str, content) -
                         db_path=db_path, content_dir=None)
     app = build_application(settings, content)
     assert isinstance(app.update_processor, PerResidentOrder)
-    assert isinstance(app.bot.rate_limiter, AIORateLimiter)
+    assert isinstance(app.bot.rate_limiter, PacingRateLimiter)

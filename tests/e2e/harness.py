@@ -35,8 +35,9 @@ def require_emulator() -> None:
 
 
 class Emulator:
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(["node", "server.js", "0"], cwd=EMULATOR_DIR, stdout=subprocess.PIPE,
+    def __init__(self, port: int = 0) -> None:
+        """``port`` 0: any free port; a given port brings an emulator back where a killed one was."""
+        self.process = subprocess.Popen(["node", "server.js", str(port)], cwd=EMULATOR_DIR, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         if not line.startswith("listening on "):
@@ -54,8 +55,23 @@ class Emulator:
         except subprocess.TimeoutExpired:
             self.process.kill()
 
+    def kill(self) -> None:
+        """SIGKILL: connections drop at once, as in a network outage."""
+        self.http.close()
+        self.process.kill()
+        self.process.wait(timeout=5)
+
     def commands(self) -> dict[str, Any]:
         return self.http.get("/shim/commands").json()["result"]
+
+    def messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """The bot's messages to a chat as they are now (edits applied), each with its message_id."""
+        return self.http.get("/shim/messages", params={"chat": chat_id}).json()["result"]
+
+    def sent(self, containing: str = "") -> dict[int, int]:
+        """chat id -> how many messages the bot sent there (only those containing ``containing``)."""
+        result = self.http.get("/shim/sent", params={"text": containing} if containing else None).json()["result"]
+        return {int(chat): count for chat, count in result.items()}
 
 
 class BotProcess:

@@ -43,7 +43,10 @@ async def test_full_intake_stores_and_queues_for_every_linked_gebiedsverbinder(r
 
     sent = await resident.press("in:send")
     text = text_of(sent)
-    assert "Verstuurd. Uw referentie is WW-" in text and "Karin Kranendonk" in text
+    assert "Verstuurd. Uw referentie is WW-" in text
+    # the linked accounts have no name in the staff table: the contact list's name is not claimed
+    assert "De gebiedsverbinder van stadsdeel Noord krijgt uw idee nu in deze chat-app" in text
+    assert "Karin Kranendonk" not in text
     submission = await SubmissionRepository(db).get(1)
     assert (submission.kind, submission.wijk_code, submission.stadsdeel, submission.theme) == (
         "idee", "WK039214", "noord", "groen")
@@ -64,12 +67,40 @@ async def test_sending_twice_creates_one_submission(resident: Resident, db: Data
     assert (await SubmissionRepository(db).for_resident(42, 10))[1] == 1
 
 
-async def test_nobody_linked_still_stores_it(resident: Resident, db: Database) -> None:
+async def test_nobody_linked_still_stores_it_and_says_so(resident: Resident, db: Database) -> None:
     await start_idea(resident, "Meerwijk")
     await finish(resident)
-    await resident.press("in:send")
+    text = text_of(await resident.press("in:send"))
     assert (await SubmissionRepository(db).get(1)).handled_by == "schalkwijk"
     assert await OutboxRepository(db).pending() == []
+    assert (await db.fetchone("SELECT COUNT(*) FROM outbox"))[0] == 0
+    assert "is opgeslagen" in text and "nog niemand heeft het gekregen" in text
+    assert "Ingrid Hamer" in text and "iphamer@haarlem.nl" in text  # only as the way to reach her directly
+    assert "krijgt uw idee nu" not in text
+
+
+async def test_linked_account_is_named_from_the_staff_table(resident: Resident, db: Database) -> None:
+    await StaffRepository(db).add(900, "gebiedsverbinder", "oost", "Test Account Oost")
+    await start_idea(resident, "Parkwijk")
+    await finish(resident)
+    text = text_of(await resident.press("in:send"))
+    assert "Test Account Oost, gebiedsverbinder van stadsdeel Oost, krijgt uw idee nu" in text
+    assert "Rosa Kant" not in text
+    assert [m.chat_id for m in await OutboxRepository(db).pending()] == [900]
+
+
+async def test_with_email_and_nobody_linked_it_goes_by_email_once(db: Database, content) -> None:
+    resident = Resident(Assistant.create(db, content, email=True))
+    await start_idea(resident, "Parkwijk")
+    await finish(resident)
+    text = text_of(await resident.press("in:send"))
+    await resident.press("in:send")  # pressed twice: still one submission, one e-mail
+    assert "gaat nu per e-mail naar Rosa Kant, gebiedsverbinder van stadsdeel Oost (rkant@haarlem.nl)" in text
+    rows = await db.fetchall("SELECT address, payload, submission_id FROM outbox WHERE channel = 'email'")
+    assert [(r["address"], r["submission_id"]) for r in rows] == [("rkant@haarlem.nl", 1)]
+    reference = (await SubmissionRepository(db).get(1)).reference
+    assert reference in rows[0]["payload"] and "Nieuw voor" not in rows[0]["payload"]
+    assert await OutboxRepository(db).pending() == []  # nothing for Telegram
 
 
 async def test_saved_wijk_is_offered_and_remembered(resident: Resident, db: Database) -> None:
@@ -280,3 +311,23 @@ async def test_named_buurt_is_kept_for_the_gebiedsverbinder(resident: Resident, 
     assert (await SubmissionRepository(db).get(1)).buurt == "Garenkokerskwartier"
     [message] = await OutboxRepository(db).pending()
     assert "buurt Garenkokerskwartier" in message.payload["text"]
+
+
+async def test_at_most_the_hourly_number_of_submissions(resident: Resident, assistant: Assistant,
+                                                        db: Database) -> None:
+    assistant.services.submissions_per_hour = 2
+    for _ in range(2):
+        await start_idea(resident)
+        await finish(resident)
+        await resident.press("in:send")
+    refused = await resident.say("/idee")
+    assert "het meeste per uur" in text_of(refused)
+    assert (await SubmissionRepository(db).for_resident(42, 10))[1] == 2
+    # the same limit at the very end, for a draft begun before the limit was reached
+    assistant.services.submissions_per_hour = 3
+    await start_idea(resident)
+    await finish(resident)
+    assistant.services.submissions_per_hour = 2
+    assert "het meeste per uur" in text_of(await resident.press("in:send"))
+    assert (await SubmissionRepository(db).for_resident(42, 10))[1] == 2
+    assert (await ConversationRepository(db).get(42)) is not None  # the draft is kept

@@ -41,9 +41,9 @@ async def test_command_descriptions_are_translated() -> None:
     nl, en = dict(commands(route_table(), "nl")), dict(commands(route_table(), "en"))
     assert nl["vragen"] == "Vragen over wijkplatforms"
     assert list(nl) == ["start", "vragen", "contact", "mijnwijk", "idee", "mijn", "inspraak", "taal", "annuleer",
-                        "stop", "help"]
+                        "stop", "privacy", "mijngegevens", "vergeetmij", "help"]
     assert list(en) == ["start", "questions", "contact", "mywijk", "idea", "mine", "consultation", "language",
-                        "cancel", "stop", "help"]
+                        "cancel", "stop", "privacy", "mydata", "forgetme", "help"]
     assert en["questions"] == "Questions about wijkplatforms"
 
 
@@ -116,3 +116,12 @@ def test_texts_name_the_commands_of_their_language(language: str) -> None:
         text = message.string if isinstance(message.string, str) else " ".join(message.string or ())
         named = set(re.findall(r"/(\w+)", text))
         assert not named & foreign, f"{language}: {text!r} names {named & foreign}"
+
+
+@pytest.mark.parametrize("payload", ["campagne2026", "bestaatniet", "w-nergens", "x" * 64, "fb_ad-7"])
+async def test_start_with_an_unknown_payload_gives_the_normal_welcome(assistant, payload: str) -> None:
+    """A campaign link (t.me/<bot>?start=<anything>) is not an error (issue 10, item 9)."""
+    plain = await Resident(assistant, 9).say("/start")
+    linked = await Resident(assistant, 10).say(f"/start {payload}")
+    assert "Welkom bij Wijkwijzer" in text_of(linked) and "niet geldig" not in text_of(linked)
+    assert [r.to_dict() for r in linked] == [r.to_dict() for r in plain]

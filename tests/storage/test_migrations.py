@@ -21,6 +21,10 @@ async def test_blank_database_gets_every_migration(db_path: str) -> None:
                                                   "inactive_at", "follow_asked_at", "platform_language"]
         assert await columns(db, "conversations") == ["user_id", "flow", "step", "data", "updated_at"]
         assert "outcome" in await columns(db, "unanswered_questions")
+        assert await columns(db, "broadcasts") == [
+            "id", "created_by", "text_nl", "text_en", "photo", "status", "send_at", "quiet_override", "recipients",
+            "created_at", "queued_at", "finished_at", "progress_chat", "progress_message"]
+        assert await columns(db, "broadcast_audience") == ["broadcast_id", "kind", "code"]
         assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
     finally:
         await db.close()
@@ -111,5 +115,45 @@ async def test_off_topic_migration_keeps_logged_questions(db_path: str, monkeypa
         await log.record(text="paspoort", normalized="paspoort", language="nl", outcome="off_topic")
         gaps = {gap.example: gap.outcomes for gap in await log.gaps()}
         assert gaps == {"wat is grofvuil": "no_match", "paspoort": "off_topic"}
+    finally:
+        await db.close()
+
+
+async def test_m007_digest_tables(db: Database) -> None:
+    assert await columns(db, "digest_settings") == ["user_id", "schedule", "weekday", "at", "channel", "email",
+                                                    "when_empty", "updated_at"]
+    assert "covered_to" in await columns(db, "digests")
+    with pytest.raises(Exception):  # a schedule the assistant does not know is refused by the database
+        await db.execute_write("INSERT INTO digest_settings (user_id, schedule) VALUES (1, 'hourly')")
+    insert = ("INSERT INTO digests (user_id, stadsdeel, due_at, period_end, covered_to, new_count, question_count,"
+              " outcome, trigger) VALUES (1, 'noord', '2026-12-01T07:00:00.000000Z', 'x', 0, 0, 0, 'sent', 'schedule')")
+    await db.execute_write(insert)
+    with pytest.raises(Exception):  # one scheduled digest per recipient and moment
+        await db.execute_write(insert)
+
+
+async def test_m009_adds_the_audit_log_and_keeps_history_append_only(db_path: str, monkeypatch) -> None:
+    before = [m for m in MIGRATIONS if m[0] != "m009_audit_privacy"]
+    monkeypatch.setattr(db_module, "MIGRATIONS", before)
+    db = await Database.open(db_path)
+    await db.execute_write("INSERT INTO submissions (reference, user_id, kind, wijk_code, stadsdeel, handled_by, theme,"
+                           " text, consent_reply, language) VALUES ('WW-1', 5, 'idee', 'w', 'noord', 'noord', 'groen',"
+                           " 'tekst', 1, 'nl')")
+    await db.execute_write("INSERT INTO submission_events (submission_id, actor, actor_id, action, text)"
+                           " VALUES (1, 'resident', 5, 'info', 'meer')")
+    with pytest.raises(Exception, match="append-only"):  # before m009 not even the AVG exception
+        await db.execute_write("UPDATE submission_events SET actor_id = NULL")
+    await db.close()
+    monkeypatch.setattr(db_module, "MIGRATIONS", MIGRATIONS)
+    db = await Database.open(db_path)
+    try:
+        assert "m009_audit_privacy" in await db.applied_migrations()
+        assert await columns(db, "audit_log") == ["id", "at", "actor", "actor_id", "action", "subject", "details"]
+        assert "anonymised_at" in await columns(db, "submissions")
+        await db.execute_write("UPDATE submission_events SET actor_id = NULL, text = NULL")
+        with pytest.raises(Exception, match="append-only"):
+            await db.execute_write("UPDATE submission_events SET action = 'created'")
+        row = await db.fetchone("SELECT actor, actor_id, action, text FROM submission_events")
+        assert tuple(row) == ("resident", None, "info", None)
     finally:
         await db.close()

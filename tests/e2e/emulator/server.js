@@ -44,6 +44,11 @@ for (const method of ['deleteMyCommands', 'setMyDescription', 'setMyShortDescrip
   'setChatMenuButton', 'answerCallbackQuery']) {
   app.all(`/bot:token/${method}`, (req, res) => ok(res, true));
 }
+let webhook = null;
+app.all('/bot:token/setWebhook', (req, res) => {
+  webhook = params(req);
+  ok(res, true);
+});
 app.all('/bot:token/sendMessage', (req, res) => {
   const p = params(req);
   ok(res, asMessage(server.addBotMessage({ ...p }, req.params.token), p));
@@ -86,6 +91,27 @@ app.all('/bot:token/getUpdates', async (req, res) => {
 
 // For the tests: what the bot registered as its command menu.
 app.get('/shim/commands', (req, res) => ok(res, commands));
+// and the webhook it set (url, secret_token, ...), or null.
+app.get('/shim/webhook', (req, res) => ok(res, webhook));
+
+// For the tests: how many messages the bot sent to each chat (optionally only those containing ?text=).
+app.get('/shim/sent', (req, res) => {
+  const counts = {};
+  for (const stored of server.storage.botMessages) {
+    const text = stored.message.text || stored.message.caption || '';
+    if (req.query.text && !text.includes(req.query.text)) continue;
+    const chat = String(stored.message.chat_id);
+    counts[chat] = (counts[chat] || 0) + 1;
+  }
+  ok(res, counts);
+});
+
+// For the tests: the bot's messages to one chat as they are now (after edits), with their ids.
+app.get('/shim/messages', (req, res) => {
+  ok(res, server.storage.botMessages
+    .filter((stored) => String(stored.message.chat_id) === String(req.query.chat))
+    .map((stored) => ({ ...stored.message, message_id: stored.messageId })));
+});
 
 // Everything else (the residents' client API: /sendMessage, /sendCallback, /getUpdates, ...).
 app.use(server.webServer);

@@ -1,0 +1,117 @@
+"""`wijkwijzer broadcast ...` for scripted use (in-process: main() with the environment of an operator)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from storage import Database, FollowingRepository, OutboxRepository, ResidentRepository, StaffRepository
+from storage.timestamps import ManualClock, use_clock
+
+NOON = dt.datetime(2026, 12, 1, 11, 0, tzinfo=dt.UTC)  # 12:00 in Haarlem
+
+
+@pytest.fixture
+def db_file(tmp_path: Path, monkeypatch) -> Path:
+    path = tmp_path / "wijkwijzer.sqlite3"
+    for name in ("TELEGRAM_BOT_TOKEN", "WIJKWIJZER_QUIET_HOURS", "WIJKWIJZER_CONTENT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WIJKWIJZER_DB", str(path))
+    monkeypatch.chdir(tmp_path)  # no .env of the developer
+
+    async def seed() -> None:
+        db = await Database.open(path)
+        follow = FollowingRepository(db)
+        await follow.follow(1, "wijk", "WK039218")  # Europawijk, Schalkwijk
+        await follow.follow(2, "wijk", "WK039219")  # Boerhaavewijk, Schalkwijk
+        await follow.follow(3, "theme", "groen")
+        await follow.follow(4, "wijk", "WK039218")
+        await ResidentRepository(db).mark_inactive(4)
+        await StaffRepository(db).add(7001, "gebiedsverbinder", "centrum")
+        await StaffRepository(db).add(8000, "staff", None)
+        await db.close()
+
+    asyncio.run(seed())
+    return path
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with use_clock(ManualClock(NOON)) as manual:
+        yield manual
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["broadcast", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_send_status_list_cancel(db_file, capsys) -> None:
+    code, out, _err = run(capsys, "send", "--text", "Informatieavond Schalkwijk", "--text-en", "Information evening",
+                          "--audience", "stadsdeel:Schalkwijk", "--audience", "thema:Groen")
+    assert code == 0 and out.strip() == "Broadcast 1: 3 recipients, sending now (about 1 s)."
+    code, out, _err = run(capsys, "status", "1")
+    assert out.splitlines() == [
+        "Broadcast 1 · sending · followers in stadsdeel Schalkwijk; followers of the theme Greenery",
+        "sent 0 · pending 3 · blocked 0 · failed 0",
+        "estimated time left: 1 s at 27 messages/s"]
+
+    async def deliver_one() -> None:
+        db = await Database.open(db_file)
+        outbox = OutboxRepository(db)
+        first, second, *_ = await outbox.pending()
+        await outbox.mark_sent(first.id)
+        await outbox.mark_failed(second.id, "Forbidden: bot was blocked by the user")
+        await db.close()
+
+    asyncio.run(deliver_one())
+    assert "sent 1 · pending 1 · blocked 1 · failed 0" in run(capsys, "status", "1")[1]
+    code, out, _err = run(capsys, "list")
+    assert code == 0 and "   1  sending" in out and "Informatieavond Schalkwijk" in out
+    assert run(capsys, "cancel", "1")[1].strip() == "Broadcast 1 is cancelled."
+    assert "sent 1 · pending 0 · blocked 1 · failed 0 · cancelled 1" in run(capsys, "status", "1")[1]
+    code, _out, err = run(capsys, "cancel", "1")
+    assert code == 2 and err.strip() == "wijkwijzer: ID 1 is cancelled: cancel does not apply"
+
+
+def test_planned_and_quiet_hours(db_file, capsys, clock) -> None:
+    code, out, _err = run(capsys, "send", "--text", "Morgen", "--audience", "all", "--at", "2026-12-01 23:00")
+    assert code == 0 and out.strip() == ("Broadcast 1: 3 recipients now, planned for Wednesday 2 December 2026, "
+                                         "08:00 (after the quiet hours).")
+    assert "planned for Wednesday 2 December 2026, 08:00; 3 recipients now" in run(capsys, "status", "1")[1]
+    clock.set(dt.datetime(2026, 12, 1, 22, 0, tzinfo=dt.UTC))  # 23:00: quiet, unless told otherwise
+    assert "sending now" in run(capsys, "send", "--text", "Nu", "--audience", "all", "--ignore-quiet-hours")[1]
+
+
+def test_as_a_staff_member_within_their_rights(db_file, capsys) -> None:
+    code, out, _err = run(capsys, "send", "--text", "Hallo", "--audience", "wijk:Europawijk", "--as", "8000")
+    assert code == 0 and "1 recipients" in out
+    code, _out, err = run(capsys, "send", "--text", "Hallo", "--audience", "wijk:Europawijk", "--as", "7001")
+    assert code == 2 and err.startswith("wijkwijzer: --as 7001 may not send to this audience")
+    code, _out, err = run(capsys, "send", "--text", "Hallo", "--audience", "all", "--as", "42")
+    assert code == 2 and "42 is not a staff member" in err
+
+
+@pytest.mark.parametrize(("args", "problem"), [
+    (["--text", "x", "--audience", "wijk:Nergenshuizen"], "--audience 'Nergenshuizen' is not a wijk of Haarlem"),
+    (["--text", "x", "--audience", "thema:koken"], "--audience 'koken' is not a theme"),
+    (["--text", "x", "--audience", "iedereen"], "--audience 'iedereen' is not all, stadsdeel:NAME"),
+    (["--text", "x" * 4097, "--audience", "all"], "--text must be 1 to 4096 characters (now 4097)"),
+    (["--text", "x", "--audience", "all", "--at", "morgen"], "--at is not a date and time"),
+    (["--text", "x", "--audience", "stadsdeel:Centrum"], "--audience reaches nobody"),
+])
+def test_bad_input_is_one_line_and_exit_2(db_file, capsys, args, problem) -> None:
+    code, out, err = run(capsys, "send", *args)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and problem in err, err
+    assert run(capsys, "list")[1].strip() == "No broadcasts yet."
+
+
+def test_unknown_id(db_file, capsys) -> None:
+    code, _out, err = run(capsys, "status", "9")
+    assert code == 2 and err.strip() == "wijkwijzer: ID 9 is not a broadcast"

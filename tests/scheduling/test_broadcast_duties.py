@@ -1,0 +1,93 @@
+"""The broadcast engine: planned broadcasts start once (also after downtime), progress reaches staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from bot.config import Settings
+from bot.duties import build_scheduler
+from flows.broadcast_view import payloads
+from scheduling.broadcasts import BroadcastDuties
+from storage import FollowingRepository, OutboxRepository
+from storage.broadcasts import BroadcastRepository, NewBroadcast, areas_of
+from storage.timestamps import ManualClock, use_clock
+
+STAFF = 8000
+NOON = dt.datetime(2026, 12, 1, 11, 0, tzinfo=dt.UTC)  # 12:00 in Haarlem
+
+
+@pytest.fixture
+def clock():
+    with use_clock(ManualClock(NOON)) as manual:
+        yield manual
+
+
+@pytest.fixture
+async def engine(db, content, clock) -> BroadcastDuties:
+    for user_id in range(1, 6):
+        await FollowingRepository(db).follow(user_id, "wijk", "WK039210")
+    scheduler = build_scheduler(db, content, Settings(None, "http://x/bot", db.path, None))
+    return next(e for e in scheduler.engines if e.name == "broadcasts")
+
+
+async def progress_rows(db) -> list[dict]:
+    rows = await db.fetchall("SELECT payload FROM outbox WHERE kind = 'progress' AND sent_at IS NULL ORDER BY id")
+    return [json.loads(r["payload"]) for r in rows]
+
+
+async def test_planned_broadcast_starts_once_after_downtime(db, content, engine, clock) -> None:
+    repo = BroadcastRepository(db, areas_of(content.stadsdelen))
+    at = NOON + dt.timedelta(hours=1)
+    await repo.create(NewBroadcast("Hallo", (("all", ""),), send_at=at), payloads("Hallo", None, None))
+    assert await engine.next_due(clock.now) == at
+    assert await engine.run_due(clock.now) == 0
+    clock.advance(hours=5)  # the assistant was down at 13:00
+    assert await engine.run_due(clock.now) == 5
+    assert await engine.run_due(clock.now) == 0
+    other = BroadcastDuties(db, areas_of(content.stadsdelen), lambda b: {}, lambda *a: {}, quiet=None)
+    assert await other.run_due(clock.now) == 0  # a second process starts nothing
+    assert (await db.fetchone("SELECT COUNT(*) FROM outbox WHERE kind = 'broadcast'"))[0] == 5
+
+
+async def test_planned_in_quiet_hours_waits_for_morning(db, content, engine, clock) -> None:
+    repo = BroadcastRepository(db, areas_of(content.stadsdelen))
+    night = dt.datetime(2026, 12, 1, 22, 0, tzinfo=dt.UTC)  # 23:00 in Haarlem
+    await repo.create(NewBroadcast("Hallo", (("all", ""),), send_at=night), payloads("Hallo", None, None))
+    morning = dt.datetime(2026, 12, 2, 7, 0, tzinfo=dt.UTC)
+    assert await engine.next_due(clock.now) == morning
+    clock.set(night)
+    assert await engine.run_due(clock.now) == 0
+    clock.set(morning)
+    assert await engine.run_due(clock.now) == 5
+
+
+async def test_progress_edits_then_final_report(db, content, engine, clock) -> None:
+    repo = BroadcastRepository(db, areas_of(content.stadsdelen))
+    broadcast = await repo.create(NewBroadcast("Hallo", (("all", ""),), created_by=STAFF),
+                                  payloads("Hallo", None, None), progress_chat=STAFF, progress_message=77)
+    await engine.run_due(clock.now)
+    [first] = await progress_rows(db)
+    assert first["edit_message"] == 77 and "Verstuurd: 0 van 5" in first["text"]
+    outbox = OutboxRepository(db)
+    pending = [m for m in await outbox.pending() if m.chat_id != STAFF]
+    await outbox.mark_sent(pending[0].id)
+    await outbox.mark_failed(pending[1].id, "Forbidden: bot was blocked by the user")
+    clock.advance(seconds=2)
+    await engine.run_due(clock.now)
+    assert len(await progress_rows(db)) == 1  # not yet: every few seconds
+    clock.advance(seconds=4)
+    await engine.run_due(clock.now)
+    [second] = await progress_rows(db)  # the older unsent edit was replaced
+    assert "Verstuurd: 1 van 5 · nog te versturen: 3 · bot geblokkeerd: 1" in second["text"]
+    for message in await outbox.pending():
+        await outbox.mark_sent(message.id)
+    clock.advance(seconds=6)
+    await engine.run_due(clock.now)
+    edit, report = await progress_rows(db)
+    assert edit["edit_message"] == 77 and "Klaar" in edit["text"] and edit["buttons"] == []
+    assert "edit_message" not in report and "Verstuurd: 4 van 5" in report["text"]
+    assert (await repo.get(broadcast.id)).status == "done"
+    assert await engine.next_due(clock.now) is None
