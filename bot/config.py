@@ -55,15 +55,14 @@ class Settings:
     webhook_url: str | None = None
     listen: tuple[str, int] | None = None
     secret_token: str | None = None
-
+    # flood control: messages per resident per minute (staff exempt), submissions per resident per hour
+    flood_messages_per_minute: int = DEFAULT_FLOOD_MESSAGES_PER_MINUTE
+    submissions_per_hour: int = DEFAULT_SUBMISSIONS_PER_HOUR
     smtp: SmtpSettings | None = None  # None: no e-mail, Telegram only
 
     @property
     def webhook(self) -> bool:
         return self.webhook_url is not None
-    # flood control: messages per resident per minute (staff exempt), submissions per resident per hour
-    flood_messages_per_minute: int = DEFAULT_FLOOD_MESSAGES_PER_MINUTE
-    submissions_per_hour: int = DEFAULT_SUBMISSIONS_PER_HOUR
 
     @property
     def base_file_url(self) -> str:
