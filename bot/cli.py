@@ -129,16 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                                   settings=settings, cache_dir=settings.cache_dir))
             return 0
         return _run(settings, content)
-    except (StartError, NotWritable) as exc:
-        print(f"wijkwijzer: {exc}", file=sys.stderr)
-        return 2
-    except ModelError as exc:
-        print(f"wijkwijzer: {exc}", file=sys.stderr)
-        return 2
-    except DatabaseMissing as exc:
-        print(f"wijkwijzer: {exc}", file=sys.stderr)
-        return 2
-    except ConfigError as exc:
+    except (StartError, NotWritable, ModelError, DatabaseMissing, ConfigError) as exc:
         print(f"wijkwijzer: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:
