@@ -1,11 +1,15 @@
 """FAQ matching benchmark: accuracy on labelled questions the FAQ has never seen, speed, memory, start-up.
 
-Usage: python bench/faq.py [--show-errors] [--questions FILE ...] [--sealed] [--modes lexical,semantic,combined]
+Usage: python bench/faq.py [--show-errors] [--questions FILE ...] [--sealed] [--rounds N] [--no-startup]
 
-Without --questions every question set in bench/ is measured, except the sealed held-out sets
-faq_fresh_b.yaml and faq_fresh_c.yaml, which are measured only with --sealed (once, at the end of a
-piece of work: tuning on them would flatter the figures). Each set is scored three ways side by
-side: the lexical matcher alone, the sentence model alone, and the combined decision the assistant uses.
+The combined decision uses a classifier that learns from the labelled question sets in
+content/data/training/ (matching/classifier.py). Each of those sets is measured by cross-validation:
+with a classifier trained on everything except that set, so its figures are for questions the
+classifier has not seen. The sealed held-out set faq_fresh_d.yaml (written by someone who never read
+faq.yaml) is measured only with --sealed, with the assistant's own classifier: once, at the end of a
+piece of work (tuning on it would flatter the figures). --questions measures other sets the same way.
+Each set is scored three ways side by side: the lexical matcher alone, the sentence model alone, and
+the combined decision the assistant uses.
 
 Labels: a topic id (answered directly with that topic), ``none`` (about wijkplatforms but not
 answered by the sources: an honest "I don't know" with the gebiedsverbinder) or ``offtopic`` (another
@@ -38,12 +42,13 @@ sys.path.insert(0, str(ROOT))
 
 from content import load_content  # noqa: E402
 from content.geography import Geography  # noqa: E402
-from flows.assistant import build_matcher  # noqa: E402
+from matching.build import build_matcher, faq_examples, load_bundled, train_classifier  # noqa: E402
+from matching.classifier import TRAINING_DIR  # noqa: E402
 from matching.decision import COMBINED, MODES, Matcher  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 # Held-out sets, measured only with --sealed (once, at the end of a piece of work)
-SEALED = (BENCH / "faq_fresh_b.yaml", BENCH / "faq_fresh_c.yaml")
+SEALED = (BENCH / "faq_fresh_d.yaml",)
 FALLBACK_LABELS = ("none", "offtopic")
 HONEST_KINDS = ("none", "open", "offtopic", "outside")
 
@@ -63,25 +68,29 @@ from matching.lexical import FaqMatcher
 from matching.textanalysis import TextAnalyzer
 content = load_content()
 geography = Geography(content)
-FaqMatcher(content.topics.values(), TextAnalyzer(content.synonyms))
-if {semantic}:
-    from matching.semantic import SemanticScorer, shared_encoder
-    SemanticScorer(content.topics.values(), shared_encoder(), Path({cache!r}))
+if {semantic}:  # the assistant's matcher: lexical, sentence model and classifier (from the cache)
+    from matching.build import build_matcher
+    build_matcher(content, geography, Path({cache!r}))
+else:
+    FaqMatcher(content.topics.values(), TextAnalyzer(content.synonyms))
 rss = int(open("/proc/self/statm").read().split()[1]) * resource.getpagesize()
 print(time.perf_counter() - start, rss / 1e6)
 """
 
 
-def sets(args: argparse.Namespace) -> list[Path]:
+def sets(args: argparse.Namespace) -> list[tuple[Path, bool]]:
+    """The sets to measure, each with whether it is cross-validated (a training set)."""
     if args.questions:
-        return args.questions
-    found = sorted(BENCH.glob("faq_*.yaml"))
-    return [p for p in found if p not in SEALED] + ([p for p in SEALED if p.exists()] if args.sealed else [])
+        return [(p, False) for p in args.questions]
+    training = [(p, True) for p in sorted(TRAINING_DIR.glob("*.yaml")) if not args.only or p.stem in args.only]
+    return training + ([(p, False) for p in SEALED if p.exists()] if args.sealed else [])
 
 
 def answered(resolution) -> str | None:
     """The topic a reply answers with (a topic answer with its source line), else None."""
     if resolution.kind in ("topic", "open", "smalltalk", "contact"):
+        return resolution.topic_id
+    if resolution.kind == "offtopic":  # the answer of the topic about other municipal matters
         return resolution.topic_id
     return None
 
@@ -148,6 +157,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--show-errors", action="store_true", help="list the questions answered wrongly (combined)")
     parser.add_argument("--questions", type=Path, nargs="*", help="question sets (default: all but the sealed ones)")
+    parser.add_argument("--only", nargs="*", help="cross-validate only these training sets (by name: fresh_c)")
     parser.add_argument("--sealed", action="store_true",
                         help="also measure the held-out sets " + ", ".join(p.name for p in SEALED))
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds over all questions")
@@ -157,28 +167,41 @@ def main() -> None:
     content = load_content()
     cache = "/tmp/wijkwijzer-bench-cache"
     matcher = build_matcher(content, Geography(content), Path(cache))
+    training = faq_examples(content) + load_bundled(content)
     all_items = []
+    totals: dict[tuple[bool, str], list[int]] = {}
     print(f"{'set':22} {'n':>4} {'mode':9} {'top-1':>15} {'fallback':>13} {'offtopic answered':>17} "
           f"{'did you mean':>12} {'tr/pl':>6}")
-    for path in sets(args):
+    for path, cross in sets(args):
         items = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
         for item in items:
             if item["expect"] not in FALLBACK_LABELS and item["expect"] not in content.topics:
                 raise SystemExit(f"unknown topic in {path.name}: {item['expect']}")
         all_items += items
-        vectors = [matcher.embed(item["q"]) for item in items]
+        judge = matcher
+        if cross:  # a classifier that never saw this set
+            judge = matcher.with_classifier(train_classifier(matcher, [e for e in training if e.group != path.stem],
+                                                             Path(cache)))
+        vectors = [judge.embed(item["q"]) for item in items]
         answerable = sum(item["expect"] not in FALLBACK_LABELS for item in items)
         unanswerable = len(items) - answerable
         for mode in MODES:
-            s = score(matcher, items, vectors, mode)
+            s = score(judge, items, vectors, mode)
+            total = totals.setdefault((cross, mode), [0, 0, 0, 0, 0])
+            for i, value in enumerate((s["correct"], answerable, s["fallback"], unanswerable, s["offtopic_answered"])):
+                total[i] += value
             foreign = f"{s['foreign_ok']}/{s['foreign']}" if s["foreign"] else ""
-            print(f"{path.stem:22} {len(items):>4} {mode:9} "
+            print(f"{path.stem + (' (cv)' if cross else ''):22} {len(items):>4} {mode:9} "
                   f"{s['correct'] / max(answerable, 1):6.1%} {s['correct']:>3}/{answerable:<3}  "
                   f"{s['fallback'] / max(unanswerable, 1):6.1%} {s['fallback']:>2}/{unanswerable:<2} "
                   f"{s['offtopic_answered']:>17} {s['uncertain'] / len(items):12.1%} {foreign:>6}")
             if args.show_errors and mode == COMBINED:
                 for question, expected, got in s["errors"]:
                     print(f"    expected {expected:26} got {got:34} {question}")
+    for (cross, mode), (correct, answerable, fallback, unanswerable, offtopic) in totals.items():
+        label = "all training sets (cv)" if cross else "all other sets"
+        print(f"{label:27} {mode:9} {correct / max(answerable, 1):6.1%} {correct:>4}/{answerable:<4} "
+              f"{fallback / max(unanswerable, 1):6.1%} {fallback:>3}/{unanswerable:<3} {offtopic:>5}")
 
     print()
     gc.collect()

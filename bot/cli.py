@@ -34,8 +34,8 @@ from bot.config import ConfigError, Settings
 from bot.netwatch import TOKEN_REJECTED, OutageLog, StartError, describe, wait_for_bot_api
 from content import Content, ContentError, load_content
 from content.geography import Geography
-from flows.assistant import build_matcher
 from matching import semantic
+from matching.build import build_matcher
 from matching.gaps import group_by_meaning
 from matching.semantic import ModelError
 from storage import Database, QuestionLog

@@ -36,6 +36,7 @@ BUNDLED_DIR = Path(__file__).parent / "data"
 # wijkraad?" -> "Ja, ..."): an answer names what it says yes or no to.
 BARE_YES_NO = re.compile(r"^\s*(ja|nee|yes|no)\s*([.!;:]|$)", re.IGNORECASE)
 FAQ_FILE = "faq.yaml"
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's where installed: faster starts
 WIJKEN_FILE = "wijken.yaml"
 GEBIEDSVERBINDERS_FILE = "gebiedsverbinders.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
@@ -112,7 +113,7 @@ def _read_text(path: Path, name: str) -> str:
 def _read_yaml(path: Path) -> dict[str, Any]:
     text = _read_text(path, path.name)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""

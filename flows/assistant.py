@@ -38,10 +38,7 @@ from flows.context import Context, Services
 from flows.dispatch import RouteTable, Step, call
 from flows.types import Incoming, InputKind, Reply
 from locales import N_, _, language_from_telegram, use_language
-from matching.decision import Matcher
-from matching.lexical import FaqMatcher
-from matching.semantic import SemanticScorer, shared_encoder
-from matching.textanalysis import TextAnalyzer
+from matching.build import build_matcher
 from storage import (
     ConversationRepository,
     Database,
@@ -70,13 +67,6 @@ NOT_SAVED = N_("Something is going wrong with saving: your message was not saved
 
 def route_table() -> RouteTable:
     return RouteTable(module.ROUTES for module in FLOWS)
-
-
-def build_matcher(content: Content, geography: Geography, cache_dir: Path | None = None) -> Matcher:
-    """The matching engine; raises matching.semantic.ModelError when the sentence model cannot load."""
-    lexical = FaqMatcher(content.topics.values(), TextAnalyzer(content.synonyms))
-    semantic = SemanticScorer(content.topics.values(), shared_encoder(), cache_dir)
-    return Matcher(content, geography, lexical, semantic)
 
 
 class Assistant:

@@ -1,33 +1,31 @@
 """The decision: how to answer a question, from where it points to and what it is about.
 
-Two kinds of evidence say what a question is about:
+Three kinds of evidence say what a question is about:
 
 - the lexical matcher (lexical.py): TF-IDF over the FAQ's own words, exact about names
   ("initiatiefraad", "wijkraad") and strict about words of other subjects ("paspoort");
 - the semantic scorer (semantic.py): a multilingual sentence model, which recognises phrasings
-  nobody wrote before, also in Turkish or Polish, but finds every question a bit like something.
+  nobody wrote before, also in Turkish or Polish, but finds every question a bit like something;
+- the classifier (classifier.py), which learnt from some 2,000 labelled questions how to weigh the
+  first two: it gives each topic, "other municipal matters" and "not in the sources" a probability.
 
-Each topic gets a joint score: the lexical score plus the semantic score above what any sentence
-scores by chance (``SEMANTIC_FLOOR``), weighted. The best topic is answered directly when the joint
-score is clear and ahead, with a question "Bedoelt u…?" when it is only fair, and honestly not at all
-when it is low. Questions about other municipal matters (passports, waste, parking) resemble the
-example questions of the FAQ's one ``offtopic`` topic: they get the municipality's general contact,
-never a topic answer. Every decision carries its reason, for ``wijkwijzer explain``.
-
-The lexical matcher runs first: when it is confident, high and far ahead, the words alone decide and
-the model is not asked (it never turned such a question on the development sets; about half of all
-questions, each saving the model's 2 ms). A question in another language never gets a direct answer.
+The best topic is answered directly when its probability is clear, with a question "Bedoelt u…?"
+when it is only fair, and honestly not at all when it is low or when "not in the sources" is the most
+likely. Questions about other municipal matters (passports, waste, parking) get the municipality's
+general contact, never a topic answer. A question in another language (hardly a word the FAQ knows)
+never gets a direct answer, only "Bedoelt u…?" with the classifier's likely topics. Every decision
+carries its reason, for ``wijkwijzer explain``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from content.geography import Geography
 from content.model import Content
+from matching.classifier import NONE, TopicClassifier
 from matching.lexical import FaqMatcher, Match
 from matching.places import PLACE_WORD, Where, generalise_places, read_places
 from matching.semantic import SemanticScorer
@@ -39,29 +37,21 @@ CLOSE = 0.9  # a topic this close to the best is offered under the answer
 LEXICAL, SEMANTIC, COMBINED = "lexical", "semantic", "combined"
 MODES = (LEXICAL, SEMANTIC, COMBINED)
 
-# Calibrated on the development sets and the fresh set A (bench/faq.py), never on set B.
-# Lexically decisive: a confident lexical match this high and this far ahead is answered without
-# asking the sentence model (it never turned such a question on the development sets).
-DECISIVE_SCORE = 0.6
-DECISIVE_MARGIN = 0.2
-SEMANTIC_WEIGHT = 2.0  # joint = lexical + SEMANTIC_WEIGHT * (semantic - SEMANTIC_FLOOR)
-SEMANTIC_FLOOR = 0.3  # cosine that unrelated sentences reach anyway
-JOINT_CONFIDENT = 0.6  # a direct answer needs this joint score ...
-JOINT_MARGIN = 0.01  # ... ahead of the next topic by at least this much
-# A direct answer also needs the best topic to know this share of the question's weight (lexical
-# coverage): a question leaning on words the FAQ never saw ("parkeervergunning", "voorzitter") is
-# about something else ...
-COVERAGE = 0.4
-SEMANTIC_ALONE = 0.8  # ... unless its meaning alone is this close to the topic.
+# Calibrated by cross-validation on the training sets (bench/faq.py), never on the sealed set.
+CONFIDENT = 0.5  # a direct answer needs the best topic to be this likely ...
+UNCERTAIN = 0.25  # ... "Did you mean…?" this likely; below, an honest "I do not know"
+OFFER = 0.1  # a topic offered as a button is at least this likely
+CLOSE_ALTERNATIVE = 0.15  # ... and under a direct answer, this likely
+NEARBY_SEMANTIC = 0.5  # a topic offered under "I do not know" is at least this close in meaning
+NO_MEANING = 0.3  # a text whose meaning is this far from every example is no question the FAQ can place
+SMALLTALK = 0.8  # a greeting or thanks the lexical matcher did not recognise: only when this likely
+OFFTOPIC = 0.3  # "not in the sources" is most likely, but other municipal matters this likely: general contact
 # A question in a language the FAQ has no words for (Turkish, Polish: coverage below FOREIGN) gets
-# "Did you mean…?" with the sentence model's best topics, when the best reaches FOREIGN_SEMANTIC.
+# "Did you mean…?" with the classifier's likely topics, when the sentence model finds a similar
+# meaning (FOREIGN_SEMANTIC); never a direct answer.
 FOREIGN = 0.1
 FOREIGN_SEMANTIC = 0.5
-FOREIGN_MASKED = 0.7  # weight of the question without the FAQ's subject words (_foreign_rank)
-FOREIGN_OFFER = 0.35  # a topic offered under "Did you mean…?" for such a question scores at least this
-SUBJECT_WORDS = re.compile(r"\w*(?:wijk|platform)\w*", re.IGNORECASE)
-OFFTOPIC_SEMANTIC = 0.45  # semantic score at which "most like other municipal matters" counts
-OFFTOPIC_CLOSE = 0.1  # no direct answer when other municipal matters score this close to the best topic
+OFFTOPIC_SEMANTIC = 0.45  # semantic-only mode: score at which "most like other municipal matters" counts
 # Semantic-only mode (for comparison in bench/faq.py)
 SEMANTIC_CONFIDENT = 0.7
 SEMANTIC_MARGIN = 0.04
@@ -102,13 +92,18 @@ class Matcher:
     """The matching engine: places, lexical and semantic evidence, and the decision."""
 
     def __init__(self, content: Content, geography: Geography, lexical: FaqMatcher,
-                 semantic: SemanticScorer | None) -> None:
+                 semantic: SemanticScorer | None, classifier: TopicClassifier | None = None) -> None:
         self.content = content
         self.geography = geography
         self.lexical = lexical
         self.semantic = semantic
+        self.classifier = classifier if semantic is not None else None
         self._offtopic = frozenset(t.id for t in content.topics.values() if t.kind == "offtopic")
         self._smalltalk = frozenset(t.id for t in content.topics.values() if t.kind == "smalltalk")
+
+    def with_classifier(self, classifier: TopicClassifier) -> Matcher:
+        """This matcher deciding with ``classifier`` (bench/faq.py compares several)."""
+        return Matcher(self.content, self.geography, self.lexical, self.semantic, classifier)
 
     def embed(self, text: str) -> np.ndarray | None:
         return self.semantic.embed(text) if self.semantic is not None else None
@@ -134,17 +129,13 @@ class Matcher:
         return memo
 
     def _needs_model(self, memo: dict[str, Match], mode: str) -> bool:
-        """The model is asked unless the words alone decide (every reading lexically decisive):
-        about half of the questions, which the model's opinion never turned (bench/faq.py)."""
+        """The model is asked unless the question is a greeting or thanks (the words decide)."""
         if self.semantic is None or mode == LEXICAL:
             return False
-        return mode == SEMANTIC or not all(self._decisive(match) for match in memo.values())
+        return mode == SEMANTIC or not all(self._smalltalk_match(match) for match in memo.values())
 
-    def _decisive(self, match: Match) -> bool:
-        if match.outcome != "confident" or match.topic_id in self._offtopic | self._smalltalk:
-            return False
-        runner_up = match.ranked[1][1] if len(match.ranked) > 1 else 0.0
-        return match.ranked[0][1] >= DECISIVE_SCORE and match.ranked[0][1] - runner_up >= DECISIVE_MARGIN
+    def _smalltalk_match(self, match: Match) -> bool:
+        return match.outcome == "confident" and match.topic_id in self._smalltalk
 
     def resolve(self, text: str, language: str, vector: np.ndarray | None = None,
                 mode: str = COMBINED, memo: dict[str, Match] | None = None) -> Resolution:
@@ -201,12 +192,9 @@ class Matcher:
             for tid, score in self.semantic.rank(vector)[:top]:
                 example, _ = self.semantic.closest_example(vector, tid)
                 lines.append(f"  {score:5.2f}  {tid}  (closest: {example!r})")
-        joint = judgement.ranked if judgement is not None and judgement.semantic else ()
-        if not joint and vector is not None and self.semantic is not None and lexical.ranked:
-            joint = self._combined(lexical, self.semantic.rank(vector)).ranked  # shown, not needed
-        if joint:
-            lines.append("joint:")
-            lines += [f"  {score:5.2f}  {tid}" for tid, score in joint[:top]]
+        if judgement is not None and judgement.semantic and self.classifier is not None:
+            lines.append("classifier (probability):")
+            lines += [f"  {score:5.2f}  {tid}" for tid, score in judgement.ranked[:top]]
         topic = f" {resolution.topic_id}" if resolution.topic_id else ""
         lines.append(f"decision: {resolution.kind}{topic}")
         if resolution.suggestions:
@@ -225,12 +213,7 @@ class Matcher:
         if mode != SEMANTIC:
             lexical = memo.get(question) if memo else None
             lexical = lexical or self.lexical.match(question, language)
-            if mode == COMBINED and self._decisive(lexical):
-                why = (f"the words alone decide (lexical {lexical.ranked[0][1]:.2f}, ahead by at least "
-                       f"{DECISIVE_MARGIN}); the model was not asked")
-                return Judgement("confident", lexical.ranked, why, lexical,
-                                 suggestions=tuple(lexical.suggestions()), close=tuple(lexical.close_alternatives()))
-        if lexical is not None and lexical.outcome == "confident" and lexical.topic_id in self._smalltalk:
+        if lexical is not None and self._smalltalk_match(lexical):
             return Judgement("confident", lexical.ranked, "a greeting or thanks", lexical)
         if mode == LEXICAL or vector is None or self.semantic is None:
             if lexical is None:
@@ -241,9 +224,9 @@ class Matcher:
             return Judgement(outcome, lexical.ranked, f"lexical matcher: {lexical.outcome}", lexical,
                              suggestions=tuple(lexical.suggestions()), close=tuple(lexical.close_alternatives()))
         semantic = self.semantic.rank(vector)
-        if mode == SEMANTIC:
+        if mode == SEMANTIC or self.classifier is None:
             return self._semantic_only(semantic)
-        return self._combined(lexical, semantic, question)
+        return self._classified(lexical, semantic, vector, question)
 
     def _semantic_only(self, semantic: tuple[tuple[str, float], ...]) -> Judgement:
         (best, score), runner_up = semantic[0], semantic[1][1]
@@ -261,53 +244,45 @@ class Matcher:
             return judged("uncertain", "fair, or not far ahead")
         return judged("none", "too low")
 
-    def _foreign_rank(self, question: str, semantic: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
-        """The model's ranking of a question in another language, with the FAQ's own Dutch subject
-        words ("wijkplatformu") mostly set aside: in a Polish or Turkish sentence they outweigh the
-        words that say what is asked ("dotacja", "sübvansiyon"), and every topic is about wijkplatforms."""
-        masked = SUBJECT_WORDS.sub(" ", question)
-        if masked == question or not masked.strip() or self.semantic is None:
-            return semantic
-        full = dict(semantic)
-        blended = ((tid, (1 - FOREIGN_MASKED) * full[tid] + FOREIGN_MASKED * score)
-                   for tid, score in self.semantic.rank(self.semantic.embed(masked)))
-        return tuple(sorted(blended, key=lambda item: -item[1]))
+    def _classified(self, lexical: Match, semantic: tuple[tuple[str, float], ...], vector: np.ndarray,
+                    question: str) -> Judgement:
+        assert self.classifier is not None
+        ranked = self.classifier.rank(self.classifier.features(vector, lexical, semantic))
+        topics = tuple(item for item in ranked if item[0] != NONE)
+        (best, chance), (runner_up, second) = ranked[0], ranked[1]
+        lexical_best = f"{lexical.topic_id} {lexical.ranked[0][1]:.2f}" if lexical.ranked else "no topic"
+        evidence = (f"classifier {best} {chance:.2f}, then {runner_up} {second:.2f}; lexical best {lexical_best} "
+                    f"(covers {lexical.coverage:.0%}), semantic best {semantic[0][0]} {semantic[0][1]:.2f}")
 
-    def _combined(self, lexical: Match, semantic: tuple[tuple[str, float], ...], question: str = "") -> Judgement:
-        lexical_scores = dict(lexical.ranked)
-        joint = tuple(sorted(((tid, lexical_scores.get(tid, 0.0) + SEMANTIC_WEIGHT * (score - SEMANTIC_FLOOR))
-                              for tid, score in semantic), key=lambda item: -item[1]))
-        best, score = joint[0]
-        runner_up = joint[1][1]
-        semantic_best = dict(semantic)[best]
-        evidence = (f"joint {score:.2f} (lexical {lexical_scores.get(best, 0.0):.2f}, semantic {semantic_best:.2f}),"
-                    f" ahead by {score - runner_up:.2f}; the question's words known to the best lexical topic: "
-                    f"{lexical.coverage:.0%}")
+        # Under an honest "I do not know": the topics nearest in meaning, in the classifier's order
+        # (which may help, though none answers the question).
+        similar = dict(semantic)
+        nearby = tuple((tid, similar.get(tid, 0.0)) for tid, _ in topics)
 
-        def judged(outcome: str, why: str, ranked: tuple[tuple[str, float], ...] = joint,
-                   floor: float = JOINT_CONFIDENT * 0.75) -> Judgement:
-            return Judgement(outcome, ranked, f"{why}; {evidence}", lexical, semantic,
-                             suggestions=_offer(ranked, floor), close=_close(ranked))
+        def judged(outcome: str, why: str, offered: tuple[tuple[str, float], ...] = topics,
+                   floor: float = OFFER) -> Judgement:
+            close = tuple(tid for tid, p in topics[1:SUGGESTIONS] if p >= CLOSE_ALTERNATIVE)
+            return Judgement(outcome, topics, f"{why}; {evidence}", lexical, semantic,
+                             suggestions=_offer(offered, floor), close=close)
 
-        if best in self._offtopic and (semantic_best >= OFFTOPIC_SEMANTIC or lexical.topic_id == best):
-            return judged("offtopic", "most like other municipal matters")
         if lexical.outcome == "confident" and lexical.topic_id in self._offtopic:
             return judged("offtopic", "in the words of other municipal matters")
-        offtopic_close = any(tid in self._offtopic and score - joint_score <= OFFTOPIC_CLOSE
-                             for tid, joint_score in joint[1:SUGGESTIONS])
+        if lexical.coverage < FOREIGN and semantic[0][1] < FOREIGN_SEMANTIC:  # "🙂🙂", "' OR 1=1 --"
+            return judged("none", "hardly a word the FAQ knows, and no similar meaning", nearby, NEARBY_SEMANTIC)
+        if semantic[0][1] < NO_MEANING and lexical.outcome != "confident":  # "*vet* [klik](http://…)"
+            return judged("none", "nothing the FAQ knows is like it", nearby, NEARBY_SEMANTIC)
+        other_matters = sum(p for tid, p in ranked if tid in self._offtopic)
+        if best in self._offtopic or (best == NONE and other_matters >= OFFTOPIC):
+            return judged("offtopic", "most like other municipal matters")
         if lexical.coverage < FOREIGN:  # never a direct answer: the model alone is not sure enough
-            if semantic[0][1] < FOREIGN_SEMANTIC:
-                return judged("none", "hardly a word the FAQ knows, and no similar meaning")
-            return judged("uncertain", "hardly a word the FAQ knows (another language?), but a similar meaning",
-                          self._foreign_rank(question, semantic), FOREIGN_OFFER)
-        if score >= JOINT_CONFIDENT and score - runner_up >= JOINT_MARGIN and not offtopic_close:
-            if lexical.coverage >= COVERAGE:
-                return judged("confident", "clear and ahead, in words the FAQ knows")
-            if semantic_best >= SEMANTIC_ALONE:
-                return judged("confident", "clear and ahead; the meaning is close though some words are unknown")
-        if score >= JOINT_CONFIDENT:
-            return judged("none", "the question leans on words the FAQ does not know")
-        return judged("none", "too low")
+            return judged("uncertain", "hardly a word the FAQ knows (another language?), but a similar meaning")
+        if best == NONE:
+            return judged("none", "most like questions the sources do not answer", nearby, NEARBY_SEMANTIC)
+        if chance >= (SMALLTALK if best in self._smalltalk else CONFIDENT):
+            return judged("confident", "clear")
+        if chance >= UNCERTAIN:
+            return judged("uncertain", "fair")
+        return judged("none", "too unsure", nearby, NEARBY_SEMANTIC)
 
 
 def _offer(ranked: tuple[tuple[str, float], ...], floor: float) -> tuple[str, ...]:

@@ -26,11 +26,11 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import numpy as np
 
@@ -129,11 +129,14 @@ def default_cache_dir() -> Path:
 _memo: dict[str, np.ndarray] = {}
 
 
-def _cached_embeddings(encoder: Encoder, texts: list[str], cache_dir: Path | None) -> np.ndarray:
+def cached_embeddings(encoder: Encoder, texts: list[str], cache_dir: Path | None,
+                      prefix: str = CACHE_PREFIX) -> np.ndarray:
+    """The vectors of ``texts``, from this process's memory, the disk cache (one file per
+    ``prefix``: a newer file replaces the older one) or the model."""
     digest = hashlib.sha256("\n".join([PACKAGE, model_version(), *texts]).encode("utf-8")).hexdigest()[:24]
     if digest in _memo:
         return _memo[digest]
-    path = cache_dir / f"{CACHE_PREFIX}{digest}.npy" if cache_dir is not None else None
+    path = cache_dir / f"{prefix}{digest}.npy" if cache_dir is not None else None
     vectors = None
     if path is not None and path.is_file():
         try:
@@ -145,24 +148,25 @@ def _cached_embeddings(encoder: Encoder, texts: list[str], cache_dir: Path | Non
     if vectors is None:
         vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
         if path is not None:
-            _write_cache(path, vectors)
+            write_cache(path, prefix, lambda file: np.save(file, vectors, allow_pickle=False))
     _memo[digest] = vectors
     return vectors
 
 
-def _write_cache(path: Path, vectors: np.ndarray) -> None:
-    """Write atomically; drop older cache files. A failure only costs the next start some time."""
+def write_cache(path: Path, prefix: str, save: Callable[[BinaryIO], None]) -> None:
+    """Write a cache file atomically and drop the older files of its ``prefix``. A failure only
+    costs the next start some time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")
         with open(partial, "wb") as file:
-            np.save(file, vectors, allow_pickle=False)
+            save(file)
         os.replace(partial, path)
-        for old in path.parent.glob(f"{CACHE_PREFIX}*.npy"):
+        for old in path.parent.glob(f"{prefix}*{path.suffix}"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError as exc:
-        log.warning("could not write the embedding cache in %s: %s", path.parent, exc)
+        log.warning("could not write the cache file %s: %s", path, exc)
 
 
 class SemanticScorer:
@@ -182,7 +186,7 @@ class SemanticScorer:
         order = sorted(range(len(owners)), key=lambda i: owners[i])  # owners contiguous for reduceat
         self.texts = [texts[i] for i in order]
         sorted_owners = [owners[i] for i in order]
-        self.vectors = _cached_embeddings(encoder, self.texts, cache_dir)
+        self.vectors = cached_embeddings(encoder, self.texts, cache_dir)
         self._starts = np.array([i for i, o in enumerate(sorted_owners) if i == 0 or sorted_owners[i - 1] != o])
         self.topic_ids = [sorted_owners[i] for i in self._starts]
         self._owners = sorted_owners

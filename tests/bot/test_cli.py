@@ -97,9 +97,10 @@ def test_explain_prints_both_scores_and_the_decision(tmp_path: Path) -> None:
                         env={"WIJKWIJZER_CACHE_DIR": str(tmp_path / "cache")})
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "lexical:" in out and "semantic:" in out and "joint:" in out
+    assert "lexical:" in out and "semantic:" in out and "classifier (probability):" in out
     assert "decision: topic subsidie-bedrag" in out and "reason: " in out
     assert list((tmp_path / "cache").glob("embeddings-*.npy"))  # the topics' embeddings, kept for the next start
+    assert list((tmp_path / "cache").glob("classifier-*.npz"))  # ... and the trained classifier
     offtopic = wijkwijzer("explain", "Waar kan ik mijn paspoort verlengen?", "--lang", "nl").stdout
     assert "decision: offtopic" in offtopic
 

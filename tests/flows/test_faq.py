@@ -90,11 +90,12 @@ async def test_unknown_subject_is_not_known_but_offers_nearby_topics(resident: R
     ("Praat de gemeente nog met de wijkraad?", "wie-vertegenwoordigt-wijk"),
     ("Wat gebeurt er met onze wijkraad?", "wijkraad-wordt-wijkplatform"),
     ("What is the current status of the move from wijkraden to wijkplatforms?", "planning"),
-    ("Will the wijkraad still exist after 2025?", "wijkraad-wordt-wijkplatform"),
+    # both answers say that the support and the regulation for wijkraden ended on 1 January 2025
+    ("Will the wijkraad still exist after 2025?", "wijkraad-wordt-wijkplatform planning"),
 ])
 async def test_wijkraad_questions_get_the_wijkraad_answer(assistant, question: str, topic: str) -> None:
     resolution = await assistant.services.matcher.resolve_async(question, "nl")
-    assert resolution.topic_id == topic and resolution.kind in ("topic", "open")
+    assert resolution.topic_id in topic.split() and resolution.kind in ("topic", "open")
 
 
 async def test_wijkraad_subsidy_is_answered_honestly(resident: Resident) -> None:
@@ -142,16 +143,24 @@ async def test_names_and_figures_per_wijk_are_not_known(assistant, question: str
     assert resolution.kind in ("open", "none") and resolution.kind != "topic"
 
 
-async def test_the_model_is_not_asked_when_the_words_decide(assistant) -> None:
+async def test_greetings_do_not_ask_the_model_but_questions_do(assistant) -> None:
     matcher = assistant.services.matcher
     asked: list[str] = []
     original = matcher.semantic.embed
     matcher.semantic.embed = lambda text: asked.append(text) or original(text)
+    greeted = await matcher.resolve_async("hoi", "nl")
+    assert greeted.kind == "smalltalk" and asked == []
     decided = await matcher.resolve_async("Hoeveel subsidie krijgt een wijkplatform?", "nl")
-    assert decided.topic_id == "subsidie-bedrag" and asked == []
-    assert "the model was not asked" in decided.judgement.reason
-    unsure = await matcher.resolve_async("Ile wynosi dotacja dla wijkplatformu?", "nl")
-    assert unsure.kind == "uncertain" and asked
+    assert decided.topic_id == "subsidie-bedrag" and asked
+    assert "classifier subsidie-bedrag" in decided.judgement.reason
+
+
+@pytest.mark.parametrize("question", ["Hoe vaak vergadert de initiatiefraad eigenlijk?",
+                                      "Krijgen de leden van het kernteam een vergoeding voor hun werk?"])
+async def test_questions_the_sources_do_not_answer_get_an_honest_fallback(assistant, question: str) -> None:
+    """Near a topic in words, but not answered by it: the classifier learnt "none" from such questions."""
+    resolution = await assistant.services.matcher.resolve_async(question, "nl")
+    assert resolution.kind in ("none", "open"), resolution.judgement.reason
 
 
 async def test_postcode_outside_haarlem(resident: Resident) -> None:
