@@ -25,7 +25,6 @@ When Telegram says no:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -37,7 +36,7 @@ from flows.types import Reply
 from pacing import CURRENT_LANE, lane_for_priority
 from pacing.ratelimiter import retry_seconds
 from storage import OutboxRepository
-from storage.db import DatabaseUnavailable
+from storage.delivery import DeliveryLoop
 from storage.outbox import OutboxMessage
 from storage.residents import ResidentRepository
 
@@ -57,44 +56,19 @@ class DeliveryStats:
     ambiguous: int = 0
 
 
-class OutboxDispatcher:
+class OutboxDispatcher(DeliveryLoop):
+    name = "outbox"
+    label = "outbox"
+
     def __init__(self, bot: Bot, outbox: OutboxRepository, residents: ResidentRepository | None = None, *,
                  interval: float = 5.0, max_in_flight: int = MAX_IN_FLIGHT) -> None:
+        super().__init__(interval=interval)  # kick, start, stop and the rounds in the background
         self._bot = bot
         self._outbox = outbox
         # the assistant's own repository, so its cache learns who is inactive
         self.residents = residents
-        self._interval = interval
         self._max_in_flight = max_in_flight
-        self._wake = asyncio.Event()
-        self._lock = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
         self.stats = DeliveryStats()
-
-    def kick(self) -> None:
-        """Deliver soon: something was just queued."""
-        self._wake.set()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="wijkwijzer-outbox")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.deliver()
-            except DatabaseUnavailable:
-                pass  # logged once by the database; nothing is sent that could not be marked sent
-            except Exception:  # never let one bad round stop delivery for good
-                log.exception("outbox delivery round failed")
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
-            self._wake.clear()
 
     async def deliver(self) -> int:
         """Send everything that is due, until nothing is left; return how many were sent."""

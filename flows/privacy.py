@@ -8,7 +8,7 @@ Dialogue:
   resident: /vergeetmij
   bot:      This removes ... Your 2 submissions stay for the municipality without your name, ...
             [Yes, remove my data] [Also remove my submissions] [No, remove nothing]
-  resident: Yes, remove my data
+  resident: Yes, remove my data   (or types "ja"; "nee" or the last button removes nothing)
   bot:      Done: your data is removed. ...
 
 Erasing is idempotent (a second time finds nothing) and runs in one transaction (storage/privacy.py).
@@ -20,15 +20,17 @@ from __future__ import annotations
 import json
 import re
 
-from flows.common import GENERAL_PHONE, GENERAL_WEBSITE, main_menu_buttons, menu_button
+from flows.common import GENERAL_PHONE, GENERAL_WEBSITE, NOT_UNDERSTOOD, main_menu_buttons, menu_button, with_hint
 from flows.context import Context
-from flows.dispatch import ButtonRoute, Command, Routes
+from flows.dispatch import ButtonRoute, Command, Routes, Step
 from flows.submission_view import STAFF_LANGUAGE, staff_card
 from flows.types import Button, Reply
+from flows.yesno import Answer, is_yes_or_no, read_answer
 from locales import N_, _, use_language
 from storage import Submission
 
 FLOW = "privacy"
+CONFIRM = "confirm_erase"
 EXPORT_NAME = "wijkwijzer-mijn-gegevens.json"
 
 
@@ -75,7 +77,22 @@ async def my_data(ctx: Context) -> list[Reply]:
 
 
 async def forget_me(ctx: Context) -> list[Reply]:
-    """/vergeetmij: say what erasing does, and ask."""
+    """/vergeetmij: say what erasing does, and ask (by button, or a typed yes or no)."""
+    state = ctx.state
+    if state is not None and state.flow == FLOW:
+        previous = state.data.get("previous")  # asked again: keep what was going on before the first time
+    else:
+        previous = None if state is None else {"flow": state.flow, "step": state.step, "data": state.data}
+    _list, count = await ctx.services.submissions.for_resident(ctx.user_id, 1)
+    if ctx.resident is not None or state is not None or count:
+        # the question as a step, for a typed answer; never for someone nothing is stored about: asking
+        # must not store their number (a typed yes would find nothing to remove anyway)
+        await ctx.set_state(FLOW, CONFIRM, previous=previous)
+    return await ask(ctx)
+
+
+async def ask(ctx: Context, hint: str = "") -> list[Reply]:
+    """The erasure question with its buttons (asked again with a hint after an unclear answer)."""
     _list, count = await ctx.services.submissions.for_resident(ctx.user_id, 1)
     lines = [_("This removes your data from Wijkwijzer: your language, your wijk, what you follow, where you are "
                "in a conversation and the messages about inspraak you got. It cannot be undone.")]
@@ -86,14 +103,42 @@ async def forget_me(ctx: Context) -> list[Reply]:
                        "will no longer hear about them. You can also remove them: open ones are then withdrawn and "
                        "the gebiedsverbinder is told.").format(count=count))
         buttons.append(Button(_("Also remove what I sent"), "pv:erase:all"))
-    buttons.append(Button(_("No, remove nothing"), "menu"))
-    return [Reply("\n\n".join(lines), Reply.column(buttons))]
+    buttons.append(Button(_("No, remove nothing"), "pv:nothing"))
+    return [Reply(with_hint(hint, "\n\n".join(lines)), Reply.column(buttons))]
+
+
+async def keep_everything(ctx: Context) -> list[Reply]:
+    """No: nothing is removed, and what was going on before /vergeetmij goes on."""
+    state = ctx.state
+    if state is not None and state.flow == FLOW:
+        previous = state.data.get("previous")
+        if previous:
+            await ctx.set_state(previous["flow"], previous["step"], **previous["data"])
+        else:
+            await ctx.clear_state()
+    return [Reply(_("Good: nothing is removed. What would you like to do? Choose below, or type your question."),
+                  main_menu_buttons())]
+
+
+async def on_text(ctx: Context, text: str) -> list[Reply] | None:
+    """Typed at the question: a clear yes removes (as the first button), a clear no keeps everything; a mix of
+    both asks again; anything else is no answer (None)."""
+    if not is_yes_or_no(text):
+        return None
+    answer = read_answer(text)
+    if answer is Answer.UNCLEAR:
+        return await ask(ctx, _("I am not sure whether you mean yes or no. Please choose with a button."))
+    if answer is Answer.YES:
+        return await erase(ctx, remove_submissions=False)
+    return await keep_everything(ctx)
 
 
 async def erase(ctx: Context, remove_submissions: bool) -> list[Reply]:
     """Erase, in one transaction; pressing again is harmless."""
     staff = ctx.services.staff
     members: dict[str, list[int]] = {}
+    if ctx.state is not None and ctx.state.flow == FLOW and not ctx.state.data.get("previous"):
+        await ctx.clear_state()  # only the question itself: not counted as data that was removed
     if remove_submissions:
         own, _count = await ctx.services.submissions.for_resident(ctx.user_id, 10_000)
         for submission in own:
@@ -128,6 +173,8 @@ async def erase(ctx: Context, remove_submissions: bool) -> list[Reply]:
 
 
 async def _on_button(ctx: Context, match: re.Match[str]) -> list[Reply]:
+    if match["what"] is None:
+        return await keep_everything(ctx)
     return await erase(ctx, remove_submissions=match["what"] == "all")
 
 
@@ -138,5 +185,6 @@ ROUTES = Routes(
         Command("mijngegevens", "mydata", my_data, N_("Get a file with your data"), position=87),
         Command("vergeetmij", "forgetme", forget_me, N_("Remove your data"), position=88),
     ),
-    buttons=(ButtonRoute("pv", _on_button, r"erase:(?P<what>keep|all)"),),
+    buttons=(ButtonRoute("pv", _on_button, r"erase:(?P<what>keep|all)|nothing"),),
+    steps={CONFIRM: Step(on_text, ask, NOT_UNDERSTOOD)},
 )

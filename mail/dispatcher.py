@@ -1,56 +1,35 @@
 """Delivers the outbox's e-mail rows over SMTP, in the background.
 
-Like the Telegram dispatcher: woken by ``kick`` after something was queued, and every few seconds
-anyway (rows queued by another process, retries). Each round claims the due rows first (see
-``OutboxRepository.claim_email``), so two processes never send one mail. A refused address is
-marked failed; anything else (server down, timeout, a 4xx answer) is retried with back-off. Every
-SMTP call has a timeout and runs in this task only: a failing server never blocks the bot.
+Like the Telegram dispatcher, it runs in a :class:`storage.delivery.DeliveryLoop`: woken by
+``kick`` after something was queued, and every few seconds anyway (rows queued by another process,
+retries). Each round claims the due rows first (see ``OutboxRepository.claim_email``), so two
+processes never send one mail. A refused address is marked failed; anything else (server down,
+timeout, a 4xx answer) is retried with back-off. Every SMTP call has a timeout and runs in this
+task only: a failing server never blocks the bot.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 import aiosmtplib
 
 from mail.message import SmtpSettings, build_message
+from storage.delivery import DeliveryLoop
 from storage.outbox import EmailMessage, OutboxRepository
 
 log = logging.getLogger(__name__)
 
 
-class EmailDispatcher:
+class EmailDispatcher(DeliveryLoop):
+    name = "email"
+    label = "e-mail"
+
     def __init__(self, smtp: SmtpSettings, outbox: OutboxRepository, *, interval: float = 10.0) -> None:
+        super().__init__(interval=interval)
         self._smtp = smtp
         self._outbox = outbox
-        self._interval = interval
-        self._wake = asyncio.Event()
-        self._lock = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
-
-    def kick(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="wijkwijzer-email")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.deliver()
-            except Exception:  # never let one bad round stop delivery for good
-                log.exception("e-mail delivery round failed")
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
-            self._wake.clear()
 
     async def deliver(self) -> int:
         """Send the e-mails that are due; return how many were sent."""

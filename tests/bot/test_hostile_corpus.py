@@ -5,9 +5,6 @@ API) and must get either a helpful reply (the texts listed) or a deliberate sile
 For every case: nothing is logged above WARNING, the tables not named in ``changes`` are exactly
 as before, every message fits Telegram (4,096 characters, 64-byte buttons, no parse mode), and the
 application still answers the next resident.
-
-Cases marked ``xfail`` are defects of issue 10 that other branches fix; the mark is strict, so a
-fixed defect makes the case fail until its mark is removed.
 """
 
 from __future__ import annotations
@@ -53,12 +50,10 @@ STAFF_ONLY = "alleen voor medewerkers"
 ONLY_GEBIEDSVERBINDER = "Dit mag alleen de gebiedsverbinder"
 NOT_YOURS = "Die melding kan ik niet vinden bij uw meldingen"
 HELP = "Commando's:"
-MENU = "Wat wilt u doen?"
 ASK_TEXT = "Beschrijf uw idee"
 ASK_STADSDEEL = "Over welk stadsdeel"
 ASK_REPLY = "Mag de gebiedsverbinder u via deze chat antwoorden?"
 ASK_NAME = "Mag de gebiedsverbinder uw naam in Telegram"
-IN_SUMMARY = "Kijk het na voor u het verstuurt"
 LANGUAGE = "Kies uw taal"
 ADDED = "Toegevoegd aan"
 NO_LOCATION_HERE = "Een locatie kan ik hier niet gebruiken"
@@ -73,11 +68,9 @@ class Case:
     changes: tuple[str, ...] = ()  # tables that may change; ANY_TABLE: not compared
     quiet: bool = True  # nothing logged above WARNING
     check: Action | None = None  # what else must hold afterwards
-    xfail: str = ""  # the branch that fixes it, while it is not merged
 
     def param(self) -> object:
-        marks = [pytest.mark.xfail(strict=True, reason=self.xfail)] if self.xfail else []
-        return pytest.param(self, id=self.id, marks=marks)
+        return pytest.param(self, id=self.id)
 
 
 # ---------------------------------------------------------------- where residents are when it happens
@@ -237,11 +230,6 @@ async def polling_network_error(h: Harness) -> None:
     await h.app.process_error(update=None, error=NetworkError("httpx.ConnectError: All connection attempts failed"))
 
 
-# Defects of issue 10 that other branches fix; OPEN: no branch had fixed it when the case was written.
-HARDEN = "issue 10, defect {}: fixed on branch harden"
-PRIV = "issue 10, defect {}: fixed on branch priv"
-CONSENT = "issue 10, defect 1 (consent read as yes): fixed on branch harden"
-OPEN = "issue 10, defect {}: not fixed on any branch yet when this case was written"
 QUESTIONS = ("unanswered_questions",)  # the log of questions the sources do not answer
 STATE = ("conversations",)
 
@@ -493,28 +481,26 @@ def _set_geometry(geometry: object) -> Callable[[dict], object]:
     return lambda data: data["features"][0].__setitem__("geometry", geometry)
 
 
-CONTENT = OPEN.format("7 (content errors as one line)")
 CONTENT_CASES = [
-    # (id, file, bytes, fixed on)
-    ("faq-not-utf8", "faq.yaml", "vraag: caf\xe9\n".encode("latin-1"), CONTENT),
-    ("wijken-not-utf8", "wijken.yaml", "naam: caf\xe9\n".encode("latin-1"), CONTENT),
-    ("themes-utf16", "themes.yaml", "themes: []".encode("utf-16"), CONTENT),
-    ("faq-a-list", "faq.yaml", b"- 1\n- 2\n", ""),
-    ("faq-empty", "faq.yaml", b"", ""),
-    ("faq-broken-yaml", "faq.yaml", b"topics: [\n", ""),
-    ("geojson-not-utf8", POLYGONS_FILE, b'{"type": "caf\xe9"}', ""),
-    ("geojson-a-list", POLYGONS_FILE, b"[]", CONTENT),
-    ("geojson-feature-not-an-object", POLYGONS_FILE, b'{"type": "FeatureCollection", "features": [1]}', CONTENT),
-    ("geojson-geometry-null", POLYGONS_FILE, _geojson(_set_geometry(None)), CONTENT),
+    # (id, file, bytes)
+    ("faq-not-utf8", "faq.yaml", "vraag: caf\xe9\n".encode("latin-1")),
+    ("wijken-not-utf8", "wijken.yaml", "naam: caf\xe9\n".encode("latin-1")),
+    ("themes-utf16", "themes.yaml", "themes: []".encode("utf-16")),
+    ("faq-a-list", "faq.yaml", b"- 1\n- 2\n"),
+    ("faq-empty", "faq.yaml", b""),
+    ("faq-broken-yaml", "faq.yaml", b"topics: [\n"),
+    ("geojson-not-utf8", POLYGONS_FILE, b'{"type": "caf\xe9"}'),
+    ("geojson-a-list", POLYGONS_FILE, b"[]"),
+    ("geojson-feature-not-an-object", POLYGONS_FILE, b'{"type": "FeatureCollection", "features": [1]}'),
+    ("geojson-geometry-null", POLYGONS_FILE, _geojson(_set_geometry(None))),
     ("geojson-coordinates-ragged", POLYGONS_FILE,
-     _geojson(_set_geometry({"type": "Polygon", "coordinates": [[[4.6, 52.3], [4.7]]]})), CONTENT),
-    ("geojson-coordinates-text", POLYGONS_FILE, _geojson(_set_geometry({"type": "Polygon", "coordinates": "x"})),
-     CONTENT),
+     _geojson(_set_geometry({"type": "Polygon", "coordinates": [[[4.6, 52.3], [4.7]]]}))),
+    ("geojson-coordinates-text", POLYGONS_FILE, _geojson(_set_geometry({"type": "Polygon", "coordinates": "x"}))),
 ]
 
 
 @pytest.mark.parametrize(("file", "data"), [
-    pytest.param(file, data, id=case_id) for case_id, file, data, _fixed in CONTENT_CASES])
+    pytest.param(file, data, id=case_id) for case_id, file, data in CONTENT_CASES])
 def test_corrupt_content_is_one_line_naming_the_file(tmp_path, file: str, data: bytes) -> None:
     """check-content (and the start) refuse it with one line: file, entry and field; never a traceback.
 

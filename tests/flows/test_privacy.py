@@ -141,7 +141,7 @@ async def test_forget_me_keeps_submissions_anonymised(assistant, db: Database) -
     bart_before = await rows_of(db, BART, BART_NAME)
     asked = await anna.say("/vergeetmij")
     assert "kunt u niet terugdraaien" in text_of(asked)
-    assert actions_of(asked) == ["pv:erase:keep", "pv:erase:all", "menu"]
+    assert actions_of(asked) == ["pv:erase:keep", "pv:erase:all", "pv:nothing"]
     assert await traces(db, ANNA, ANNA_NAME)  # asking changes nothing
     done = await anna.press("pv:erase:keep")
     assert "uw gegevens zijn verwijderd" in text_of(done)
@@ -200,3 +200,49 @@ async def test_forget_me_says_what_it_did(assistant) -> None:
     english = Resident(assistant, 62, "en")
     await english.say("/taal")
     assert "nothing to remove" in text_of(await english.press("pv:erase:all"))
+
+
+async def with_wijk(assistant, user_id: int) -> Resident:
+    resident = Resident(assistant, user_id)
+    await resident.say("/mijnwijk")
+    await resident.say("Vogelenwijk")
+    assert (await assistant.services.residents.get(user_id)).wijk_code
+    return resident
+
+
+async def test_forget_me_a_typed_yes_removes_as_the_first_button(assistant) -> None:
+    resident = await with_wijk(assistant, 63)
+    await resident.say("/vergeetmij")
+    done = text_of(await resident.say("Ja"))
+    assert "uw gegevens zijn verwijderd" in done
+    assert await assistant.services.residents.get(63) is None
+    assert await assistant.services.conversations.get(63) is None
+
+
+async def test_forget_me_a_typed_no_removes_nothing_as_the_last_button(assistant) -> None:
+    resident = await with_wijk(assistant, 64)
+    await resident.say("/idee")  # a conversation in progress goes on after "no"
+    before = await assistant.services.conversations.get(64)
+    assert before is not None and before.flow == "intake"
+    await resident.say("/vergeetmij")
+    kept = await resident.say("nee")
+    assert "er is niets verwijderd" in text_of(kept) and "m:idee" in actions_of(kept)
+    assert (await assistant.services.residents.get(64)).wijk_code
+    assert await assistant.services.conversations.get(64) == before
+    await resident.say("/vergeetmij")
+    assert "er is niets verwijderd" in text_of(await resident.press("pv:nothing"))  # the button does the same
+    assert await assistant.services.conversations.get(64) == before
+    await resident.say("ja")  # the question was answered: a later "ja" removes nothing
+    assert (await assistant.services.residents.get(64)).wijk_code
+
+
+async def test_forget_me_other_text_asks_again(assistant) -> None:
+    resident = await with_wijk(assistant, 65)
+    await resident.say("/vergeetmij")
+    again = await resident.say("blablabla")
+    assert "Dat antwoord begreep ik niet" in text_of(again) and "kunt u niet terugdraaien" in text_of(again)
+    assert actions_of(again) == ["pv:erase:keep", "pv:nothing"]
+    unclear = await resident.say("ja maar nee")
+    assert "Ik weet niet zeker of u ja of nee bedoelt" in text_of(unclear) and "pv:erase:keep" in actions_of(unclear)
+    assert (await assistant.services.residents.get(65)).wijk_code  # nothing removed while unclear
+    assert "uw gegevens zijn verwijderd" in text_of(await resident.say("ja"))  # still the question

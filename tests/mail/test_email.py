@@ -150,3 +150,36 @@ async def test_digest_now_by_email_and_not_new_again(db_path: str, smtp_server, 
 
     bad = wijkwijzer("digest", "--now", "--stadsdeel", "Atlantis", env=env)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--stadsdeel" in bad.stderr
+
+
+async def test_loop_survives_an_unavailable_database_quietly_and_then_delivers(
+        db: Database, smtp_server, monkeypatch, caplog) -> None:
+    import asyncio
+    import logging
+
+    from storage.db import DatabaseUnavailable
+
+    inbox, port = smtp_server
+    await queue(db, "gv@example.org")
+    outbox = OutboxRepository(db)
+    claim, rounds = outbox.claim_email, []
+
+    async def unavailable_twice(*args, **kwargs):
+        rounds.append(1)
+        if len(rounds) <= 2:
+            raise DatabaseUnavailable("gone")
+        return await claim(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "claim_email", unavailable_twice)
+    dispatcher = EmailDispatcher(smtp(port), outbox, interval=0.01)
+    caplog.set_level(logging.INFO)
+    dispatcher.start()
+    try:
+        for _ in range(500):
+            if inbox.messages:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await dispatcher.stop()
+    assert len(rounds) >= 3 and len(inbox.messages) == 1  # the loop kept going and then delivered
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING]  # no traceback per round
