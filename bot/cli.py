@@ -35,7 +35,7 @@ from bot.netwatch import TOKEN_REJECTED, OutageLog, StartError, describe, wait_f
 from content import Content, ContentError, load_content
 from content.geography import Geography
 from matching import semantic
-from matching.build import build_matcher
+from matching.build import build_matcher, load_bundled
 from matching.gaps import group_by_meaning
 from matching.semantic import ModelError
 from storage import Database, QuestionLog
@@ -114,8 +114,10 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(matcher.explain(args.question, args.lang)))
             return 0
         if command == "check-content":
+            training = load_bundled(content)  # a broken training file is a content error too
             print(f"Content is valid: {len(content.topics)} topics, {len(content.stadsdelen)} stadsdelen, "
-                  f"{len(content.wijken)} wijken, {len(content.postcodes)} postcodes.")
+                  f"{len(content.wijken)} wijken, {len(content.postcodes)} postcodes, "
+                  f"{len(training)} training questions.")
             return 0
         if command == "shell":
             from bot.shell import run_shell

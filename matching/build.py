@@ -56,18 +56,20 @@ def train_classifier(matcher: Matcher, training: Sequence[Example], cache_dir: P
         learner = metadata.version("scikit-learn")
     except metadata.PackageNotFoundError:
         learner = "unknown"
-    key = clf.fingerprint([PACKAGE, model_version(), learner, repr(clf.REGULARISATION), repr(clf.LEXICAL_WEIGHT),
+    # the classifier's constants are in its code, which the fingerprint reads too
+    key = clf.fingerprint([PACKAGE, model_version(), learner,
                            repr(sorted(content.topics.items())), repr(sorted(content.synonyms.items())),
                            repr(sorted(content.wijken.items())), *(f"{e.label}\t{e.text}" for e in training)])
 
     def build() -> TopicClassifier:
         texts = [e.text for e in training]
         vectors = cached_embeddings(matcher.semantic.encoder, texts, cache_dir, TRAINING_CACHE_PREFIX)
-        untrained = TopicClassifier(topic_ids, (), np.zeros((0, 0)), np.zeros(0))
-        features = np.vstack([untrained.features(vector, matcher.lexical.match(_general(matcher, text), "nl"),
-                                                 matcher.semantic.rank(vector))
-                              for text, vector in zip(texts, vectors)])
-        return TopicClassifier.train(topic_ids, features, [e.label for e in training])
+        column = {tid: i for i, tid in enumerate(topic_ids)}
+        general = [_general(matcher, text) for text in texts]
+        dense = np.vstack([clf.dense_features(column, vector, matcher.lexical.match(question, "nl"),
+                                              matcher.semantic.rank(vector))
+                           for question, vector in zip(general, vectors)])
+        return TopicClassifier.train(topic_ids, dense, general, [e.label for e in training])
 
     return clf.cached(key, build, cache_dir)
 

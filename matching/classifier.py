@@ -4,8 +4,8 @@ The lexical matcher (lexical.py) and the sentence model (semantic.py) each say s
 question; how much each says differs per topic and per phrasing, and no hand-set rule weighs that
 well for phrasings nobody wrote before (issue 11: 70–80 % on fresh sets). A multinomial logistic
 regression (scikit-learn) learns the weighing from examples: its features are the question's
-sentence vector (512 numbers), the lexical and the semantic score of every topic and the lexical
-coverage. Its classes
+sentence vector (512 numbers), the lexical and the semantic score of every topic, the lexical
+coverage, and its letter n-grams (ngrams.py), which catch spelling, compounds and typos. Its classes
 are the topics, ``andere-zaken`` (other municipal matters) and ``none``: about the change, but
 the sources do not answer it.
 
@@ -31,7 +31,8 @@ import yaml
 from content.errors import ContentError
 from content.loader import YAML_LOADER
 from matching.lexical import Match
-from matching.semantic import write_cache
+from matching.ngrams import NgramVectorizer
+from matching.semantic import ModelError, write_cache
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,11 @@ NONE = "none"  # label: about the change, but the sources do not answer it
 OFFTOPIC = "offtopic"  # label in the training files: another municipal matter
 REGULARISATION = 30.0  # scikit-learn's C: less regularisation was better in cross-validation
 LEXICAL_WEIGHT = 1.0  # scale of the lexical scores beside the sentence vector
+NGRAM_WEIGHT = 2.0  # scale of the letter n-grams (each question's TF-IDF vector has length 1)
+VECTOR_SIZE = 512  # the sentence model's vectors
 CACHE_PREFIX = "classifier-"
 # Files whose code shapes the features: a change retrains the classifier.
-FEATURE_CODE = ("lexical.py", "textanalysis.py", "places.py", "classifier.py")
+FEATURE_CODE = ("lexical.py", "textanalysis.py", "places.py", "classifier.py", "ngrams.py")
 
 
 @dataclass(frozen=True)
@@ -76,59 +79,99 @@ def load_training(topic_ids: Iterable[str], offtopic_id: str | None,
     return examples
 
 
+@dataclass(frozen=True)
+class Features:
+    """What the classifier sees of a question: the dense part (:meth:`TopicClassifier.features`) and
+    its letter n-grams (ngrams.py) as (column, weight) pairs."""
+
+    dense: np.ndarray
+    ngram_columns: np.ndarray
+    ngram_weights: np.ndarray
+
+
 class TopicClassifier:
     """Probabilities of each class for a question, from its features (:meth:`features`)."""
 
     def __init__(self, topic_ids: Sequence[str], classes: Sequence[str], coef: np.ndarray,
-                 intercept: np.ndarray) -> None:
-        self.topic_ids = tuple(topic_ids)  # the order of the lexical features
+                 intercept: np.ndarray, ngrams: NgramVectorizer) -> None:
+        self.topic_ids = tuple(topic_ids)  # the order of the lexical and semantic features
         self.classes = tuple(classes)
-        self._coef = np.asarray(coef, dtype=np.float32)
+        self.ngrams = ngrams
+        coef = np.asarray(coef, dtype=np.float32)
+        self._dense = dense_size(len(self.topic_ids))
+        self._coef = np.ascontiguousarray(coef[:, :self._dense])
+        self._coef_ngrams = np.ascontiguousarray(coef[:, self._dense:])  # (classes, n-grams)
         self._intercept = np.asarray(intercept, dtype=np.float32)
         self._column = {tid: i for i, tid in enumerate(self.topic_ids)}
 
-    def features(self, vector: np.ndarray, lexical: Match, semantic: Sequence[tuple[str, float]]) -> np.ndarray:
-        """The sentence vector, each topic's lexical score, the lexical coverage and each topic's
-        semantic score (the cosine with its closest example)."""
-        n = len(self.topic_ids)
-        scores = np.zeros(2 * n + 1, dtype=np.float32)
-        for tid, score in lexical.ranked:
-            if tid in self._column:
-                scores[self._column[tid]] = score * LEXICAL_WEIGHT
-        scores[n] = lexical.coverage
-        for tid, score in semantic:
-            if tid in self._column:
-                scores[n + 1 + self._column[tid]] = score
-        return np.concatenate([np.asarray(vector, dtype=np.float32), scores])
+    def features(self, vector: np.ndarray, lexical: Match, semantic: Sequence[tuple[str, float]],
+                 text: str) -> Features:
+        """The sentence vector, each topic's lexical score, the lexical coverage, each topic's semantic
+        score (the cosine with its closest example), and the letter n-grams of ``text``."""
+        columns, weights = self.ngrams.transform(text)
+        return Features(dense_features(self._column, vector, lexical, semantic), columns, weights * NGRAM_WEIGHT)
 
-    def rank(self, features: np.ndarray) -> tuple[tuple[str, float], ...]:
+    def rank(self, features: Features) -> tuple[tuple[str, float], ...]:
         """Every class with its probability, most likely first."""
-        logits = self._coef @ features + self._intercept
+        logits = self._coef @ features.dense + self._intercept
+        if len(features.ngram_columns):
+            logits += self._coef_ngrams[:, features.ngram_columns] @ features.ngram_weights
         odds = np.exp(logits - logits.max())
         probabilities = odds / odds.sum()
         order = np.argsort(-probabilities)
         return tuple((self.classes[i], float(probabilities[i])) for i in order)
 
     @classmethod
-    def train(cls, topic_ids: Sequence[str], features: np.ndarray, labels: Sequence[str]) -> TopicClassifier:
-        from sklearn.linear_model import LogisticRegression  # only here: a start from the cache skips it
+    def train(cls, topic_ids: Sequence[str], dense: np.ndarray, texts: Sequence[str],
+              labels: Sequence[str]) -> TopicClassifier:
+        """Learn from the dense features (:func:`dense_features`) and the texts of labelled questions."""
+        try:  # only here: a start from the cache skips scikit-learn and SciPy
+            from scipy import sparse
+            from sklearn.linear_model import LogisticRegression
+        except ImportError as exc:
+            raise ModelError(f"the classifier must be trained, but scikit-learn is not installed ({exc}); "
+                             "install it with: pip install scikit-learn") from exc
 
+        ngrams, matrix = NgramVectorizer.fit(texts)
+        features = sparse.hstack([sparse.csr_matrix(dense), matrix * NGRAM_WEIGHT]).tocsr()
         model = LogisticRegression(C=REGULARISATION, max_iter=3000)
         model.fit(features, np.asarray(labels))
         coef, intercept = model.coef_, model.intercept_
         if len(model.classes_) == 2:  # one row for the second class: as softmax, the first scores 0
             coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], intercept])
-        return cls(topic_ids, [str(c) for c in model.classes_], coef, intercept)
+        return cls(topic_ids, [str(c) for c in model.classes_], coef, intercept, ngrams)
 
     def save(self, file: io.BufferedWriter) -> None:
         np.savez(file, topic_ids=np.array(self.topic_ids), classes=np.array(self.classes),
-                 coef=self._coef, intercept=self._intercept)
+                 coef=np.hstack([self._coef, self._coef_ngrams]), intercept=self._intercept,
+                 vocabulary=np.array(self.ngrams.vocabulary), idf=self.ngrams.idf)
 
     @classmethod
     def load(cls, path: Path) -> TopicClassifier:
         with np.load(path, allow_pickle=False) as data:
+            ngrams = NgramVectorizer([str(g) for g in data["vocabulary"]], data["idf"])
             return cls([str(t) for t in data["topic_ids"]], [str(c) for c in data["classes"]],
-                       data["coef"], data["intercept"])
+                       data["coef"], data["intercept"], ngrams)
+
+
+def dense_size(topics: int) -> int:
+    return VECTOR_SIZE + 2 * topics + 1
+
+
+def dense_features(column: dict[str, int], vector: np.ndarray, lexical: Match,
+                   semantic: Sequence[tuple[str, float]]) -> np.ndarray:
+    """The sentence vector, then per topic (in ``column`` order) the lexical score, the coverage, then
+    per topic the semantic score."""
+    n = len(column)
+    scores = np.zeros(2 * n + 1, dtype=np.float32)
+    for tid, score in lexical.ranked:
+        if tid in column:
+            scores[column[tid]] = score * LEXICAL_WEIGHT
+    scores[n] = lexical.coverage
+    for tid, score in semantic:
+        if tid in column:
+            scores[n + 1 + column[tid]] = score
+    return np.concatenate([np.asarray(vector, dtype=np.float32), scores])
 
 
 _memo: dict[str, TopicClassifier] = {}

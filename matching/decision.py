@@ -37,7 +37,7 @@ CLOSE = 0.9  # a topic this close to the best is offered under the answer
 LEXICAL, SEMANTIC, COMBINED = "lexical", "semantic", "combined"
 MODES = (LEXICAL, SEMANTIC, COMBINED)
 
-# Calibrated by cross-validation on the training sets (bench/faq.py), never on the sealed set.
+# Calibrated by cross-validation on the training sets (bench/faq_calibrate.py), never on the sealed set.
 CONFIDENT = 0.5  # a direct answer needs the best topic to be this likely ...
 UNCERTAIN = 0.25  # ... "Did you mean…?" this likely; below, an honest "I do not know"
 OFFER = 0.1  # a topic offered as a button is at least this likely
@@ -247,7 +247,7 @@ class Matcher:
     def _classified(self, lexical: Match, semantic: tuple[tuple[str, float], ...], vector: np.ndarray,
                     question: str) -> Judgement:
         assert self.classifier is not None
-        ranked = self.classifier.rank(self.classifier.features(vector, lexical, semantic))
+        ranked = self.classifier.rank(self.classifier.features(vector, lexical, semantic, question))
         topics = tuple(item for item in ranked if item[0] != NONE)
         (best, chance), (runner_up, second) = ranked[0], ranked[1]
         lexical_best = f"{lexical.topic_id} {lexical.ranked[0][1]:.2f}" if lexical.ranked else "no topic"

@@ -12,6 +12,7 @@ from content.errors import ContentError
 from matching import classifier
 from matching.classifier import NONE, TopicClassifier, cached, load_training
 from matching.lexical import Match
+from matching.semantic import ModelError
 
 
 def write(path: Path, text: str) -> Path:
@@ -44,27 +45,37 @@ def test_bundled_training_sets_name_only_known_topics(content) -> None:
 
 
 def tiny() -> TopicClassifier:
-    """Two topics told apart by the first number of the sentence vector."""
-    features = np.zeros((40, 512 + 2 * 2 + 1), dtype=np.float32)
-    features[:20, 0] = 1.0
-    features[20:, 1] = 1.0
-    return TopicClassifier.train(["a", "b"], features, ["a"] * 20 + ["b"] * 20)
+    """Two topics told apart by the first numbers of the sentence vector, or by their spelling."""
+    dense = np.zeros((40, 512 + 2 * 2 + 1), dtype=np.float32)
+    dense[:20, 0] = 1.0
+    dense[20:, 1] = 1.0
+    texts = ["subsidie aanvragen"] * 20 + ["kernteam samenstellen"] * 20
+    return TopicClassifier.train(["a", "b"], dense, texts, ["a"] * 20 + ["b"] * 20)
 
 
 def test_rank_gives_probabilities_best_first() -> None:
     model = tiny()
     vector = np.zeros(512, dtype=np.float32)
     vector[1] = 1.0
-    ranked = model.rank(model.features(vector, Match("none", ()), ()))
+    ranked = model.rank(model.features(vector, Match("none", ()), (), "iets anders"))
     assert [label for label, _ in ranked] == ["b", "a"]
-    assert ranked[0][1] > 0.9 and sum(p for _, p in ranked) == pytest.approx(1.0)
+    assert ranked[0][1] > 0.6 and sum(p for _, p in ranked) == pytest.approx(1.0)
+
+
+def test_spelling_counts_too() -> None:
+    """With a neutral sentence vector, the letter n-grams decide, also with a typo."""
+    model = tiny()
+    vector = np.zeros(512, dtype=np.float32)
+    assert model.rank(model.features(vector, Match("none", ()), (), "subsdie aanvraag"))[0][0] == "a"
+    assert model.rank(model.features(vector, Match("none", ()), (), "het kernteam"))[0][0] == "b"
 
 
 def test_features_place_lexical_and_semantic_scores_by_topic() -> None:
     model = tiny()
     features = model.features(np.zeros(512), Match("confident", (("b", 0.7), ("a", 0.2)), 0.6),
-                              (("a", 0.5), ("b", 0.4)))
-    assert features[512:].tolist() == pytest.approx([0.2, 0.7, 0.6, 0.5, 0.4])
+                              (("a", 0.5), ("b", 0.4)), "")
+    assert features.dense[512:].tolist() == pytest.approx([0.2, 0.7, 0.6, 0.5, 0.4])
+    assert len(features.ngram_columns) == 0
 
 
 def test_trained_once_then_read_from_disk(tmp_path: Path, monkeypatch) -> None:
@@ -80,8 +91,8 @@ def test_trained_once_then_read_from_disk(tmp_path: Path, monkeypatch) -> None:
     assert cached("key1", build, tmp_path) is first  # this process: from memory
     monkeypatch.setattr(classifier, "_memo", {})
     again = cached("key1", build, tmp_path)  # a new start: from disk
-    assert built == [1] and again.classes == first.classes
-    features = first.features(np.ones(512), Match("none", ()), ())
+    assert built == [1] and again.classes == first.classes and again.ngrams.vocabulary == first.ngrams.vocabulary
+    features = first.features(np.ones(512), Match("none", ()), (), "subsidie kernteam")
     assert [label for label, _ in again.rank(features)] == [label for label, _ in first.rank(features)]
     assert [p for _, p in again.rank(features)] == pytest.approx([p for _, p in first.rank(features)])
     cached("key2", build, tmp_path)  # other content: trained again, the old file cleared away
@@ -98,3 +109,18 @@ def test_an_unreadable_cache_file_is_trained_again(tmp_path: Path, monkeypatch) 
 def test_fingerprint_changes_with_the_training_questions() -> None:
     assert classifier.fingerprint(["a\tx"]) == classifier.fingerprint(["a\tx"])
     assert classifier.fingerprint(["a\tx"]) != classifier.fingerprint(["a\ty"])
+
+
+def test_training_without_scikit_learn_is_a_one_line_model_error(monkeypatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_sklearn(name, *args, **kwargs):
+        if name.startswith("sklearn"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_sklearn)
+    with pytest.raises(ModelError, match="scikit-learn is not installed"):
+        TopicClassifier.train(["a", "b"], np.zeros((2, 517)), ["x", "y"], ["a", "b"])
