@@ -1,6 +1,7 @@
 """FAQ matching benchmark: accuracy on labelled questions the FAQ has never seen, speed, memory, start-up.
 
-Usage: python bench/faq.py [--show-errors] [--questions FILE ...] [--sealed] [--rounds N] [--no-startup]
+Usage: python bench/faq.py [--show-errors] [--questions FILE ...] [--only SET ...] [--sealed] [--rounds N]
+                          [--no-startup]
 
 The combined decision uses a classifier that learns from the labelled question sets in
 content/data/training/ (matching/classifier.py). Each of those sets is measured by cross-validation:
@@ -16,7 +17,8 @@ answered by the sources: an honest "I don't know" with the gebiedsverbinder) or 
 municipal matter: the general contact). Both ``none`` and ``offtopic`` count as an honest fallback
 when the reply is no topic answer; an ``offtopic`` question answered with a topic (and its source
 line) is counted apart, and must be zero. Items with ``lang`` (tr, pl) must at least reach their topic
-as a direct answer or among the "Did you mean…?" buttons.
+as a direct answer or among the "Did you mean…?" buttons; as they never get a direct answer (answers are
+Dutch or English), the last column gives top-1 on the Dutch and English answerable questions alone.
 
 Goals (issue 11): >= 95 % top-1 on answerable questions, >= 95 % honest fallback, no off-topic
 question with a topic answer; combined p99 < 5 ms per question, process RSS growth < 150 MB and
@@ -97,7 +99,7 @@ def answered(resolution) -> str | None:
 
 def score(matcher: Matcher, items: list[dict], vectors: list, mode: str) -> dict:
     correct = fallback = offtopic_answered = uncertain = 0
-    foreign_ok = foreign = 0
+    foreign_ok = foreign = foreign_correct = 0
     errors = []
     for item, vector in zip(items, vectors):
         resolution = matcher.resolve(item["q"], "nl", vector, mode=mode)
@@ -116,10 +118,12 @@ def score(matcher: Matcher, items: list[dict], vectors: list, mode: str) -> dict
                 errors.append((item["q"], expect, f"{resolution.kind} {resolution.topic_id}"))
         elif topic == expect:
             correct += 1
+            foreign_correct += bool(item.get("lang"))
         else:
             errors.append((item["q"], expect, f"{resolution.kind} {resolution.topic_id or ''}"))
-    return {"correct": correct, "fallback": fallback, "offtopic_answered": offtopic_answered,
-            "uncertain": uncertain, "foreign": foreign, "foreign_ok": foreign_ok, "errors": errors}
+    return {"correct": correct, "native": correct - foreign_correct, "fallback": fallback,
+            "offtopic_answered": offtopic_answered, "uncertain": uncertain, "foreign": foreign,
+            "foreign_ok": foreign_ok, "errors": errors}
 
 
 def timings(matcher: Matcher, items: list[dict], mode: str, rounds: int) -> tuple[list[float], list[float]]:
@@ -171,7 +175,7 @@ def main() -> None:
     all_items = []
     totals: dict[tuple[bool, str], list[int]] = {}
     print(f"{'set':22} {'n':>4} {'mode':9} {'top-1':>15} {'fallback':>13} {'offtopic answered':>17} "
-          f"{'did you mean':>12} {'tr/pl':>6}")
+          f"{'did you mean':>12} {'tr/pl':>6} {'top-1 nl/en':>14}")
     for path, cross in sets(args):
         items = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
         for item in items:
@@ -184,6 +188,7 @@ def main() -> None:
                                                              Path(cache)))
         vectors = [judge.embed(item["q"]) for item in items]
         answerable = sum(item["expect"] not in FALLBACK_LABELS for item in items)
+        native = sum(item["expect"] not in FALLBACK_LABELS and not item.get("lang") for item in items)
         unanswerable = len(items) - answerable
         for mode in MODES:
             s = score(judge, items, vectors, mode)
@@ -194,7 +199,8 @@ def main() -> None:
             print(f"{path.stem + (' (cv)' if cross else ''):22} {len(items):>4} {mode:9} "
                   f"{s['correct'] / max(answerable, 1):6.1%} {s['correct']:>3}/{answerable:<3}  "
                   f"{s['fallback'] / max(unanswerable, 1):6.1%} {s['fallback']:>2}/{unanswerable:<2} "
-                  f"{s['offtopic_answered']:>17} {s['uncertain'] / len(items):12.1%} {foreign:>6}")
+                  f"{s['offtopic_answered']:>17} {s['uncertain'] / len(items):12.1%} {foreign:>6} "
+                  f"{s['native'] / max(native, 1):6.1%} {s['native']:>3}/{native:<3}")
             if args.show_errors and mode == COMBINED:
                 for question, expected, got in s["errors"]:
                     print(f"    expected {expected:26} got {got:34} {question}")

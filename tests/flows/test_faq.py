@@ -132,7 +132,9 @@ async def test_other_language_reaches_did_you_mean(resident: Resident, db, quest
     assert "Daar heb ik geen antwoord op" in text_of(await resident.press("other"))
 
 
-@pytest.mark.parametrize("question", ["waar kan ik een nieuw rijbewijs aanvragen", "mijn paspoort aanvragen"])
+@pytest.mark.parametrize("question", ["waar kan ik een nieuw rijbewijs aanvragen", "mijn paspoort aanvragen",
+                                      "hoe vraag ik een paspoort aan", "Hoe laat is het stadhuis open?",
+                                      "Waar is het stadhuis?", "Where is the town hall?"])
 async def test_words_of_other_matters_never_get_a_topic_answer(assistant, question: str) -> None:
     """'aanvragen' is a subsidy word, but 'rijbewijs' says it is another municipal matter."""
     resolution = await assistant.services.matcher.resolve_async(question, "nl")
