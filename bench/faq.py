@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 from content import load_content  # noqa: E402
 from content.geography import Geography  # noqa: E402
 from matching.build import build_matcher, faq_examples, load_bundled, train_classifier  # noqa: E402
-from matching.classifier import TRAINING_DIR  # noqa: E402
+from matching.classifier import TRAINING_DIR, Example  # noqa: E402
 from matching.decision import COMBINED, MODES, Matcher  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
@@ -86,6 +86,11 @@ def sets(args: argparse.Namespace) -> list[tuple[Path, bool]]:
         return [(p, False) for p in args.questions]
     training = [(p, True) for p in sorted(TRAINING_DIR.glob("*.yaml")) if not args.only or p.stem in args.only]
     return training + ([(p, False) for p in SEALED if p.exists()] if args.sealed else [])
+
+
+def held_out(matcher: Matcher, training: list[Example], name: str, cache: Path) -> Matcher:
+    """The matcher deciding with a classifier trained on everything but the training set ``name``."""
+    return matcher.with_classifier(train_classifier(matcher, [e for e in training if e.group != name], cache))
 
 
 def answered(resolution) -> str | None:
@@ -184,8 +189,7 @@ def main() -> None:
         all_items += items
         judge = matcher
         if cross:  # a classifier that never saw this set
-            judge = matcher.with_classifier(train_classifier(matcher, [e for e in training if e.group != path.stem],
-                                                             Path(cache)))
+            judge = held_out(matcher, training, path.stem, Path(cache))
         vectors = [judge.embed(item["q"]) for item in items]
         answerable = sum(item["expect"] not in FALLBACK_LABELS for item in items)
         native = sum(item["expect"] not in FALLBACK_LABELS and not item.get("lang") for item in items)

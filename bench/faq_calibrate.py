@@ -22,7 +22,7 @@ import faq as bench  # noqa: E402
 from content import load_content  # noqa: E402
 from content.geography import Geography  # noqa: E402
 from matching import decision  # noqa: E402
-from matching.build import build_matcher, faq_examples, load_bundled, train_classifier  # noqa: E402
+from matching.build import build_matcher, faq_examples, load_bundled  # noqa: E402
 from matching.classifier import TRAINING_DIR  # noqa: E402
 
 CONFIDENT = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65)
@@ -37,7 +37,7 @@ def main() -> None:
     folds = []
     for path in sorted(TRAINING_DIR.glob("*.yaml")):
         items = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
-        judge = matcher.with_classifier(train_classifier(matcher, [e for e in training if e.group != path.stem], cache))
+        judge = bench.held_out(matcher, training, path.stem, cache)
         folds.append((judge, items, [judge.embed(item["q"]) for item in items]))
     answerable = sum(item["expect"] not in bench.FALLBACK_LABELS for _, items, _ in folds for item in items)
     unanswerable = sum(len(items) for _, items, _ in folds) - answerable

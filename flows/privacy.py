@@ -88,12 +88,14 @@ async def forget_me(ctx: Context) -> list[Reply]:
         # the question as a step, for a typed answer; never for someone nothing is stored about: asking
         # must not store their number (a typed yes would find nothing to remove anyway)
         await ctx.set_state(FLOW, CONFIRM, previous=previous)
-    return await ask(ctx)
+    return await ask(ctx, count=count)
 
 
-async def ask(ctx: Context, hint: str = "") -> list[Reply]:
-    """The erasure question with its buttons (asked again with a hint after an unclear answer)."""
-    _list, count = await ctx.services.submissions.for_resident(ctx.user_id, 1)
+async def ask(ctx: Context, hint: str = "", *, count: int | None = None) -> list[Reply]:
+    """The erasure question with its buttons (asked again with a hint after an unclear answer);
+    ``count``: the resident's submissions, when already counted."""
+    if count is None:
+        _list, count = await ctx.services.submissions.for_resident(ctx.user_id, 1)
     lines = [_("This removes your data from Wijkwijzer: your language, your wijk, what you follow, where you are "
                "in a conversation and the messages about inspraak you got. It cannot be undone.")]
     buttons = [Button(_("Yes, remove my data"), "pv:erase:keep")]

@@ -30,9 +30,10 @@ import yaml
 
 from content.errors import ContentError
 from content.loader import YAML_LOADER
+from matching import diskcache
 from matching.lexical import Match
 from matching.ngrams import NgramVectorizer
-from matching.semantic import ModelError, write_cache
+from matching.semantic import ModelError
 
 log = logging.getLogger(__name__)
 
@@ -190,18 +191,5 @@ def fingerprint(parts: Iterable[str]) -> str:
 
 def cached(key: str, build: Callable[[], TopicClassifier], cache_dir: Path | None) -> TopicClassifier:
     """The classifier for ``key``: from this process's memory, the disk cache, or ``build``."""
-    if key in _memo:
-        return _memo[key]
-    path = cache_dir / f"{CACHE_PREFIX}{key}.npz" if cache_dir is not None else None
-    classifier = None
-    if path is not None and path.is_file():
-        try:
-            classifier = TopicClassifier.load(path)
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("ignoring unreadable classifier cache %s: %s", path, exc)
-    if classifier is None:
-        classifier = build()
-        if path is not None:
-            write_cache(path, CACHE_PREFIX, classifier.save)
-    _memo[key] = classifier
-    return classifier
+    return diskcache.cached(_memo, key, cache_dir, CACHE_PREFIX, ".npz", TopicClassifier.load, build,
+                            TopicClassifier.save)

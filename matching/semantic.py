@@ -26,16 +26,16 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from content.model import Topic
-from matching import modelcache
+from matching import diskcache, modelcache
 
 log = logging.getLogger(__name__)
 
@@ -134,39 +134,14 @@ def cached_embeddings(encoder: Encoder, texts: list[str], cache_dir: Path | None
     """The vectors of ``texts``, from this process's memory, the disk cache (one file per
     ``prefix``: a newer file replaces the older one) or the model."""
     digest = hashlib.sha256("\n".join([PACKAGE, model_version(), *texts]).encode("utf-8")).hexdigest()[:24]
-    if digest in _memo:
-        return _memo[digest]
-    path = cache_dir / f"{prefix}{digest}.npy" if cache_dir is not None else None
-    vectors = None
-    if path is not None and path.is_file():
-        try:
-            vectors = np.load(path, allow_pickle=False)
-            if vectors.shape != (len(texts), 512):
-                vectors = None
-        except (OSError, ValueError) as exc:
-            log.warning("ignoring unreadable embedding cache %s: %s", path, exc)
-    if vectors is None:
-        vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
-        if path is not None:
-            write_cache(path, prefix, lambda file: np.save(file, vectors, allow_pickle=False))
-    _memo[digest] = vectors
-    return vectors
 
+    def load(path: Path) -> np.ndarray | None:
+        vectors = np.load(path, allow_pickle=False)
+        return vectors if vectors.shape == (len(texts), 512) else None
 
-def write_cache(path: Path, prefix: str, save: Callable[[BinaryIO], None]) -> None:
-    """Write a cache file atomically and drop the older files of its ``prefix``. A failure only
-    costs the next start some time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(partial, "wb") as file:
-            save(file)
-        os.replace(partial, path)
-        for old in path.parent.glob(f"{prefix}*{path.suffix}"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError as exc:
-        log.warning("could not write the cache file %s: %s", path, exc)
+    return diskcache.cached(_memo, digest, cache_dir, prefix, ".npy", load,
+                            lambda: np.asarray(encoder.encode(texts), dtype=np.float32),
+                            lambda vectors, file: np.save(file, vectors, allow_pickle=False))
 
 
 class SemanticScorer:
