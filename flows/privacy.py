@@ -83,12 +83,11 @@ async def forget_me(ctx: Context) -> list[Reply]:
         previous = state.data.get("previous")  # asked again: keep what was going on before the first time
     else:
         previous = None if state is None else {"flow": state.flow, "step": state.step, "data": state.data}
-    _list, count = await ctx.services.submissions.for_resident(ctx.user_id, 1)
-    if ctx.resident is not None or state is not None or count:
-        # the question as a step, for a typed answer; never for someone nothing is stored about: asking
-        # must not store their number (a typed yes would find nothing to remove anyway)
-        await ctx.set_state(FLOW, CONFIRM, previous=previous)
-    return await ask(ctx, count=count)
+    if state is None and not await ctx.services.privacy.holds_anything(ctx.user_id):
+        # nothing to ask about; asking would store their number (the question is a step)
+        return [Reply(_("There was nothing to remove: I store nothing about you."), main_menu_buttons())]
+    await ctx.set_state(FLOW, CONFIRM, previous=previous)  # the question as a step, for a typed answer
+    return await ask(ctx)
 
 
 async def ask(ctx: Context, hint: str = "", *, count: int | None = None) -> list[Reply]:

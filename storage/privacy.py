@@ -127,6 +127,17 @@ class PrivacyRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    async def holds_anything(self, user_id: int) -> bool:
+        """Whether anything is stored about this resident that erase() would remove or anonymise."""
+        row = await self._db.fetchone(
+            "SELECT EXISTS (SELECT 1 FROM residents WHERE user_id = ?)"
+            " OR EXISTS (SELECT 1 FROM conversations WHERE user_id = ?)"
+            " OR EXISTS (SELECT 1 FROM followings WHERE user_id = ?)"
+            " OR EXISTS (SELECT 1 FROM inspraak_notices WHERE user_id = ?)"
+            " OR EXISTS (SELECT 1 FROM outbox WHERE chat_id = ? AND channel = 'telegram')"
+            " OR EXISTS (SELECT 1 FROM submissions WHERE user_id = ?) AS held", (user_id,) * 6)
+        return bool(row["held"])
+
     async def export(self, user_id: int) -> dict[str, Any]:
         """Everything stored about one resident, and nothing about anyone else (staff stay anonymous)."""
         db = self._db

@@ -190,8 +190,10 @@ async def test_forget_me_can_remove_submissions_too(assistant, db: Database) -> 
 
 async def test_forget_me_says_what_it_did(assistant) -> None:
     newcomer = Resident(assistant, 61)
-    await newcomer.say("/vergeetmij")
-    assert "niets om te verwijderen" in text_of(await newcomer.press("pv:erase:keep"))
+    said = await newcomer.say("/vergeetmij")  # nothing stored: said at once, no question (which would store a step)
+    assert "niets om te verwijderen" in text_of(said) and "pv:erase:keep" not in json.dumps([r.to_dict() for r in said])
+    assert not await assistant.services.privacy.holds_anything(61)
+    assert "niets om te verwijderen" in text_of(await newcomer.press("pv:erase:keep"))  # an old button: harmless
     await newcomer.say("/mijnwijk")
     await newcomer.say("Vogelenwijk")
     done = text_of(await newcomer.press("pv:erase:keep"))
