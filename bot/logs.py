@@ -42,6 +42,13 @@ class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record), self.secrets)
 
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        """Every traceback line indented: a line at the margin always starts a new event."""
+        return "\n".join("    " + line for line in super().formatException(ei).splitlines())
+
+    def formatStack(self, stack_info: str) -> str:  # noqa: N802 - logging's name
+        return "\n".join("    " + line for line in stack_info.splitlines())
+
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time (UTC), level, logger, message, and the traceback if any."""

@@ -116,6 +116,10 @@ def test_the_token_is_redacted_from_every_log_line_and_traceback(formatter: logg
     assert KEY not in line and "<token>" in line
     if isinstance(formatter, JsonFormatter):
         assert "\n" not in line
+    else:  # the event's first line at the margin, its traceback indented below it
+        first, *rest = line.splitlines()
+        assert first.split()[2] == "ERROR" and rest and all(r.startswith("    ") for r in rest)
+        assert rest[0].strip() == "Traceback (most recent call last):"
 
 
 def test_json_log_lines(tmp_path: Path) -> None:
