@@ -5,10 +5,12 @@ Dialogue:
   bot:   Overzicht van stadsdeel Noord
          Wanneer: werkdagen om 08:00 · volgende: dinsdag 2 december 2026, 08:00
          Hoe: Telegram en e-mail (k@haarlem.nl) · Ook als er niets nieuws is: nee
-         [Werkdagen] [Elke dag] [Eén keer per week] [Uit]
+         [Werkdagen] [Elke dag] [Eén keer per week] [Uit] [Tijd: 08:00 (wijzigen)]
          [Telegram] [E-mail] [Allebei] [E-mailadres wijzigen] [Ook als er niets nieuws is: aan]
   staff: Eén keer per week
   bot:   Op welke dag? [maandag] ... [zondag]
+  staff: Tijd: 08:00 (wijzigen)
+  bot:   Hoe laat moet het overzicht komen? [07:00] [• 08:00] ... [17:00]
   staff: E-mailadres wijzigen
   bot:   Typ uw e-mailadres (of "geen" om het te wissen).
   staff: k.kranendonk@haarlem
@@ -40,6 +42,7 @@ NO_ADDRESS = {"geen", "none", "-", "wis", "remove", "delete"}
 SCHEDULES = {"workdays": N_("Working days"), "daily": N_("Every day"), "weekly": N_("Once a week"),
              "off": N_("Off")}
 CHANNELS = {"telegram": N_("Telegram"), "email": N_("E-mail"), "both": N_("Both")}
+TIMES = ("07:00", "08:00", "09:00", "10:00", "12:00", "13:00", "16:00", "17:00")  # Europe/Amsterdam
 
 
 async def _gebiedsverbinder(ctx: Context) -> tuple[StaffMember | None, list[Reply]]:
@@ -98,6 +101,8 @@ def _describe(ctx: Context, member: StaffMember, settings: DigestSettings) -> st
 def _buttons(settings: DigestSettings) -> list[Button]:
     buttons = [Button(("• " if settings.schedule == code else "") + _(label), f"dg:when:{code}")
                for code, label in SCHEDULES.items()]
+    if settings.schedule != "off":
+        buttons.append(Button(_("Time: {time} (change)").format(time=settings.at), "dg:time"))
     buttons += [Button(("• " if settings.channel == code else "") + _(label), f"dg:how:{code}")
                 for code, label in CHANNELS.items()]
     buttons.append(Button(_("Change e-mail address"), "dg:email"))
@@ -116,10 +121,16 @@ async def on_button(ctx: Context, what: str, value: str | None) -> list[Reply]:
     if what == "when" and value == "weekly":
         days = get_day_names("wide", locale=current_language())
         return [Reply(_("On which day?"), Reply.column([Button(days[i], f"dg:day:{i}") for i in range(7)]))]
+    if what == "time":
+        current = (await repo.settings(member.user_id)).at
+        return [Reply(_("At what time should the digest come?"), Reply.column(
+            [Button(("• " if at == current else "") + at, "dg:at:" + at.replace(":", "")) for at in TIMES]))]
     if what == "when" and value in SCHEDULES:
         await repo.update(member.user_id, schedule=value)
     elif what == "day" and value is not None and value.isdigit() and int(value) < 7:
         await repo.update(member.user_id, schedule="weekly", weekday=int(value))
+    elif what == "at" and value in {at.replace(":", "") for at in TIMES}:
+        await repo.update(member.user_id, at=f"{value[:2]}:{value[2:]}")
     elif what == "how" and value in CHANNELS:
         await repo.update(member.user_id, channel=value)
     elif what == "empty" and value in ("on", "off"):

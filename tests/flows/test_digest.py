@@ -25,12 +25,19 @@ async def test_show_and_change_the_setting(db: Database, content) -> None:
     assert "Op welke dag?" in text_of(days) and actions_of(days)[4] == "dg:day:4"
     text = text_of(await person.press("dg:day:4"))
     assert "Opgeslagen." in text and "elke vrijdag om 08:00" in text
+    times = await person.press("dg:time")
+    assert "Hoe laat" in text_of(times) and "dg:at:0700" in actions_of(times)
+    assert "• 08:00" in [b.label for r in times for row in r.buttons for b in row]  # the current time
+    text = text_of(await person.press("dg:at:0700"))
+    assert "elke vrijdag om 07:00" in text and ", 07:00" in text and "Tijd: 07:00 (wijzigen)" in [
+        b.label for r in person.last for row in r.buttons for b in row]
+    assert "hoort bij een eerdere vraag" in text_of(await person.press("dg:at:0300"))  # not a time offered
     await person.press("dg:how:email")
     await person.press("dg:empty:on")
     settings = await DigestRepository(db).settings(GV)
-    assert (settings.schedule, settings.weekday, settings.channel, settings.when_empty) == ("weekly", 4, "email",
-                                                                                              True)
-    assert len(changed) == 3  # the scheduler plans again after each change (choosing "weekly" saves nothing yet)
+    assert (settings.schedule, settings.weekday, settings.at, settings.channel, settings.when_empty) == (
+        "weekly", 4, "07:00", "email", True)
+    assert len(changed) == 4  # the scheduler plans again after each change (choosing "weekly" saves nothing yet)
 
     assert "Typ het e-mailadres" in text_of(await person.press("dg:email"))
     assert "Dat is geen e-mailadres" in text_of(await person.say("k.kranendonk at haarlem"))
