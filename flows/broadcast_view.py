@@ -96,7 +96,11 @@ def progress_reply(content: Content, broadcast: Broadcast, progress: Progress, n
                                           failed=format_number(progress.failed))
     status = broadcast.status
     buttons: list[Button] = []
-    if status == "sending":
+    if status == "sending" and progress.resumes_at is not None:
+        state = _("Nothing is sent during the quiet hours; sending goes on from {moment}.").format(
+            moment=format_moment(progress.resumes_at))
+        buttons = [Button(_("Pause"), f"om:pause:{broadcast.id}"), Button(_("Cancel"), f"om:cancel:{broadcast.id}")]
+    elif status == "sending":
         state = _("Sending; ready in {time}.").format(
             time=duration(progress.seconds_left(rate_of(broadcast, progress, now))))
         buttons = [Button(_("Pause"), f"om:pause:{broadcast.id}"), Button(_("Cancel"), f"om:cancel:{broadcast.id}")]

@@ -4,6 +4,10 @@
   hours unless staff chose to send anyway. Starting writes all its outbox rows in one transaction that
   also sets it to 'sending' (only if it is still 'scheduled'): also after downtime it starts exactly
   once, and never twice when two processes run it.
+- A broadcast still sending when the quiet hours begin waits for their end (unless staff chose to send
+  anyway): its unsent messages are held in the outbox until then (stored, so a restart keeps them
+  held); messages the sender had already taken at that moment still go. The progress message says
+  when sending goes on.
 - While a broadcast is sending or paused, every few seconds its progress (sent, still to send,
   blocked, failed, time left) is queued for the staff member who started it, as an edit of their
   progress message; when nothing is left it is marked done and the final report is queued (the edited
@@ -15,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from scheduling.quiet import QuietHours, next_allowed
@@ -54,9 +59,21 @@ class BroadcastDuties:
 
     async def next_due(self, now: dt.datetime) -> dt.datetime | None:
         moments = [self._start_at(b) for b in await self.broadcasts.scheduled()]
-        if await self.broadcasts.active():
+        active = await self.broadcasts.active()
+        if active:
             moments.append(self._next_report or now)
+        if self._quiet is not None and not self._quiet.contains(now) and any(self._holds(b) for b in active):
+            moments.append(self._quiet.next_start(now))  # hold them when the quiet hours begin, not seconds later
         return min(moments, default=None)
+
+    def _holds(self, broadcast: Broadcast) -> bool:
+        """Whether the quiet hours hold this broadcast's messages."""
+        return self._quiet is not None and broadcast.status == "sending" and not broadcast.quiet_override
+
+    def _resumes_at(self, broadcast: Broadcast, now: dt.datetime) -> dt.datetime | None:
+        if not self._holds(broadcast) or self._quiet is None or not self._quiet.contains(now):
+            return None
+        return self._quiet.next_allowed(now)
 
     async def run_due(self, now: dt.datetime) -> int:
         """Start what is due and report progress; return how many messages were queued."""
@@ -68,6 +85,11 @@ class BroadcastDuties:
             if count is not None:
                 log.info("broadcast %s started: %d recipients", broadcast.id, count)
                 queued += count
+        for broadcast in await self.broadcasts.active():
+            until = self._resumes_at(broadcast, now)
+            if until is not None and (held := await self.broadcasts.hold_until(broadcast.id, until)):
+                log.info("broadcast %s: %d messages wait for the end of the quiet hours", broadcast.id, held)
+                self._next_report = None  # say so now
         if self._next_report is None or now >= self._next_report:
             queued += await self.report(now)
             self._next_report = now + self._every
@@ -80,6 +102,8 @@ class BroadcastDuties:
         queued = 0
         for broadcast in await self.broadcasts.active():
             progress = await self.broadcasts.progress(broadcast.id)
+            if progress.pending and (until := self._resumes_at(broadcast, now)) is not None:
+                progress = replace(progress, resumes_at=until)
             if broadcast.status == "sending" and progress.pending == 0:
                 if await self.broadcasts.finish_if_complete(broadcast.id):
                     log.info("broadcast %s done: %s", broadcast.id, progress)

@@ -47,5 +47,16 @@ class QuietHours:
         return end.astimezone(dt.UTC)
 
 
+    def next_start(self, moment: dt.datetime) -> dt.datetime:
+        """``moment`` itself if it falls in quiet hours, else the next start of quiet hours (in UTC)."""
+        if self.contains(moment):
+            return moment
+        local = moment.astimezone(LOCAL)
+        start = dt.datetime.combine(local.date(), self.start, tzinfo=LOCAL)
+        if start <= local:
+            start = dt.datetime.combine(local.date() + dt.timedelta(days=1), self.start, tzinfo=LOCAL)
+        return start.astimezone(dt.UTC)
+
+
 def next_allowed(moment: dt.datetime, quiet: QuietHours | None) -> dt.datetime:
     return moment if quiet is None else quiet.next_allowed(moment)

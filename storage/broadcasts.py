@@ -86,6 +86,7 @@ class Progress:
     blocked: int = 0
     failed: int = 0
     cancelled: int = 0
+    resumes_at: dt.datetime | None = None  # held for the quiet hours: sending goes on then
 
     @property
     def total(self) -> int:
@@ -314,6 +315,18 @@ class BroadcastRepository:
         """Broadcasts whose messages are being sent or held."""
         rows = await self._db.fetchall("SELECT id FROM broadcasts WHERE status IN ('sending', 'paused') ORDER BY id")
         return [b for b in [await self.get(r["id"]) for r in rows] if b is not None]
+
+    async def hold_until(self, broadcast_id: int, until: dt.datetime) -> int:
+        """Keep a broadcast's unsent messages until ``until`` (the end of the quiet hours); return how many
+        were held now. Stored in the outbox rows themselves, so a restart keeps holding them."""
+        async def run(conn: aiosqlite.Connection) -> int:
+            cursor = await conn.execute(
+                "UPDATE outbox SET next_try_at = ? WHERE broadcast_id = ? AND kind = 'broadcast' AND sent_at IS NULL"
+                " AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at < ?)",
+                (to_text(until), broadcast_id, to_text(until)))
+            return cursor.rowcount
+
+        return await self._db.write(run)
 
     async def progress(self, broadcast_id: int) -> Progress:
         row = await self._db.fetchone(

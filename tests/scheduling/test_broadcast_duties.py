@@ -91,3 +91,44 @@ async def test_progress_edits_then_final_report(db, content, engine, clock) -> N
     assert "edit_message" not in report and "Verstuurd: 4 van 5" in report["text"]
     assert (await repo.get(broadcast.id)).status == "done"
     assert await engine.next_due(clock.now) is None
+
+
+async def test_quiet_hours_hold_a_broadcast_that_is_still_sending(db, content, engine, clock) -> None:
+    repo = BroadcastRepository(db, areas_of(content.stadsdelen))
+    evening = dt.datetime(2026, 12, 1, 19, 59, 50, tzinfo=dt.UTC)  # 20:59:50 in Haarlem
+    clock.set(evening)
+    broadcast = await repo.create(NewBroadcast("Hallo", (("all", ""),), created_by=STAFF),
+                                  payloads("Hallo", None, None), progress_chat=STAFF, progress_message=77)
+    await engine.run_due(clock.now)
+    outbox = OutboxRepository(db)
+    first = next(m for m in await outbox.pending() if m.chat_id != STAFF)
+    await outbox.mark_sent(first.id)  # one went before 21:00
+    quiet_start = dt.datetime(2026, 12, 1, 20, 0, tzinfo=dt.UTC)
+    assert await engine.next_due(clock.now) <= quiet_start  # woken at 21:00 itself (or a report before it)
+    clock.set(quiet_start)
+    await engine.run_due(clock.now)
+    assert [m.chat_id for m in await outbox.pending()] == [STAFF]  # only the progress edit to staff
+    held = (await progress_rows(db))[-1]["text"]
+    assert "stille uren" in held and "woensdag 2 december 2026, 08:00" in held
+    # a restart in the night (a new engine, the same database) keeps holding them
+    clock.advance(hours=3)
+    fresh = BroadcastDuties(db, areas_of(content.stadsdelen), lambda b: {}, lambda *a: {},
+                            quiet=engine._quiet)
+    await fresh.run_due(clock.now)
+    assert all(m.chat_id == STAFF for m in await outbox.pending())
+    clock.set(dt.datetime(2026, 12, 2, 7, 0, tzinfo=dt.UTC))  # 08:00: the other four go
+    assert len([m for m in await outbox.pending() if m.chat_id != STAFF]) == 4
+    await engine.run_due(clock.now)
+    assert "stille uren" not in (await progress_rows(db))[-1]["text"]
+    assert (await repo.get(broadcast.id)).status == "sending"
+
+
+async def test_quiet_hours_leave_a_send_anyway_broadcast_alone(db, content, engine, clock) -> None:
+    repo = BroadcastRepository(db, areas_of(content.stadsdelen))
+    clock.set(dt.datetime(2026, 12, 1, 20, 30, tzinfo=dt.UTC))  # 21:30 in Haarlem
+    await repo.create(NewBroadcast("Storing", (("all", ""),), created_by=STAFF, send_at=clock.now,
+                                   quiet_override=True), payloads("Storing", None, None))
+    await engine.run_due(clock.now)
+    clock.advance(seconds=10)
+    await engine.run_due(clock.now)
+    assert len(await OutboxRepository(db).pending()) == 5
