@@ -209,7 +209,7 @@ async def on_button(ctx: Context, match: re.Match[str]) -> list[Reply]:
     member = await staff_member(ctx)
     if member is None:
         return [Reply(_(STAFF_ONLY))]
-    if what in ("pause", "resume", "cancel") and code.isdigit():
+    if what in ("pause", "resume", "cancel", "cancelyes", "keep") and code.isdigit():
         return await _manage(ctx, member, what, int(code))
     if ctx.state is None or ctx.state.flow != FLOW:
         return [Reply(_("That button belongs to an earlier conversation. Start again with /omroep."))]
@@ -283,16 +283,37 @@ def _wijk_picker(ctx: Context, stadsdeel_id: str, chosen: list[str]) -> Reply:
 
 
 async def _manage(ctx: Context, member: StaffMember, what: str, broadcast_id: int) -> list[Reply]:
-    """Pause, resume or cancel a broadcast from its progress message."""
+    """Pause or resume a broadcast from its progress message; cancel it after a question (a new message: the
+    progress message is edited every few seconds and would lose the question's buttons)."""
     repo = ctx.services.broadcasts
     broadcast = await repo.get(broadcast_id)
     if broadcast is None or not _allowed(ctx, member, broadcast.audience):
         return [Reply(_(NOT_YOURS))]
-    action = {"pause": repo.pause, "resume": repo.resume, "cancel": repo.cancel}[what]
+    if what == "cancel":
+        if broadcast.status not in ("scheduled", "sending", "paused"):
+            return [_edited(ctx, broadcast, await repo.progress(broadcast_id))]
+        progress = await repo.progress(broadcast_id)
+        text = _("Cancel message #{id}? What was sent stays sent; the {count} messages still to send are not "
+                 "sent.").format(id=broadcast_id, count=format_number(progress.pending))
+        if broadcast.status == "scheduled":
+            text = _("Cancel message #{id}? It has not been sent yet: then nobody gets it.").format(id=broadcast_id)
+        return [Reply(text, Reply.rows([Button(_("Yes, cancel it"), f"om:cancelyes:{broadcast_id}"),
+                                        Button(_("No"), f"om:keep:{broadcast_id}")]))]
+    if what == "keep":
+        return [Reply(_("Not cancelled: message #{id} goes on.").format(id=broadcast_id), edit=True)]
+    action = {"pause": repo.pause, "resume": repo.resume, "cancelyes": repo.cancel}[what]
     if await action(broadcast_id, member.user_id):
         ctx.services.notify()
         ctx.services.schedule_changed()
-    return [_edited(ctx, await repo.get(broadcast_id) or broadcast, await repo.progress(broadcast_id))]
+    now = await repo.get(broadcast_id) or broadcast
+    progress = await repo.progress(broadcast_id)
+    if what != "cancelyes":
+        return [_edited(ctx, now, progress)]
+    # the question becomes the outcome, and the progress message (no longer edited by the duties) says it too
+    replies = [_edited(ctx, now, progress)]
+    if now.progress_message is not None and now.progress_chat == ctx.user_id:
+        replies.append(progress_reply(ctx.services.content, now, progress, utc_now()))
+    return replies
 
 
 def _edited(ctx: Context, broadcast: Broadcast, progress: Progress) -> Reply:
@@ -304,7 +325,7 @@ ROUTES = Routes(
     FLOW,
     commands=(Command("omroep", "broadcast", start, N_("Send a message to residents (staff)"), staff=True,
                       position=97),),
-    buttons=(ButtonRoute("om", on_button, rf"(?P<what>[a-z]{{1,6}})(?::(?P<code>{CODE}|{ID}))?", staff=True),),
+    buttons=(ButtonRoute("om", on_button, rf"(?P<what>[a-z]{{1,9}})(?::(?P<code>{CODE}|{ID}))?", staff=True),),
     steps={step: Step(on_text, prompt, NOT_UNDERSTOOD, on_photo=on_photo if step in (TEXT, ENGLISH) else None)
            for step in (TEXT, ENGLISH, AUDIENCE, WHEN, CONFIRM)},
 )

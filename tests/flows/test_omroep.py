@@ -181,13 +181,24 @@ async def test_pause_resume_cancel_from_the_progress_message(assistant, db) -> N
     await person.press("om:sdl")
     await person.press("om:sd:noord")
     await person.press("om:now")
-    await person.press("om:send")
+    await person.send(Incoming(NOORD, InputKind.CHOICE, text="om:send", language_code="nl", message_id=555))
     paused = await person.press("om:pause:1")
     assert paused[0].edit and "Gepauzeerd" in paused[0].text and actions_of(paused) == ["om:resume:1", "om:cancel:1"]
     assert (await BroadcastRepository(db, {}).get(1)).status == "paused"
     assert "Bezig met versturen" in text_of(await person.press("om:resume:1"))
-    cancelled = await person.press("om:cancel:1")
-    assert "Geannuleerd: 2 berichten zijn niet verstuurd." in text_of(cancelled) and actions_of(cancelled) == []
+    asked = await person.press("om:cancel:1")  # a question first, as a new message (the progress one is live)
+    assert "Bericht #1 annuleren?" in text_of(asked) and "de 2 berichten" in text_of(asked)
+    assert not asked[0].edit and actions_of(asked) == ["om:cancelyes:1", "om:keep:1"]
+    assert (await BroadcastRepository(db, {}).get(1)).status == "sending"
+    kept = await person.press("om:keep:1")
+    assert kept[0].edit and "Niet geannuleerd" in text_of(kept)
+    assert (await BroadcastRepository(db, {}).get(1)).status == "sending"
+    await person.press("om:cancel:1")
+    question, progress = await person.press("om:cancelyes:1")
+    assert question.edit and "Geannuleerd: 2 berichten zijn niet verstuurd." in question.text
+    assert progress.edit_message == 555 and "Geannuleerd" in progress.text and actions_of([progress]) == []
+    assert (await BroadcastRepository(db, {}).get(1)).status == "cancelled"
+    assert "Geannuleerd" in text_of(await person.press("om:cancelyes:1"))  # pressed twice: harmless
     assert "niet beheren" in text_of(await person.press("om:pause:99"))
 
 

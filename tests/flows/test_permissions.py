@@ -24,7 +24,8 @@ STAFF_BUTTONS = {
     "ib": ["ib:list", "ib:new", "ib:cancel:1", "ib:cancelyes:1", "ib:save", "ib:city", "ib:sd:noord",
            "ib:sdall:noord", "ib:w:WK039210", "ib:skip", "ib:stop"],
     # broadcast 1 goes to followers in Noord
-    "om": ["om:pause:1", "om:resume:1", "om:cancel:1", "om:skip", "om:all", "om:sdl", "om:sd:noord", "om:wk",
+    "om": ["om:pause:1", "om:resume:1", "om:cancel:1", "om:cancelyes:1", "om:keep:1",
+           "om:skip", "om:all", "om:sdl", "om:sd:noord", "om:wk",
            "om:wsd:noord", "om:w:WK039210", "om:wdone", "om:th", "om:t:groen", "om:gv", "om:now", "om:send",
            "om:force", "om:edit", "om:e:aud", "om:stop"],
     "dg": ["dg:when:daily", "dg:when:weekly", "dg:day:3", "dg:how:email", "dg:empty:on", "dg:email"],
@@ -98,7 +99,7 @@ async def test_gebiedsverbinder_cannot_reach_outside_their_stadsdeel(assistant, 
     await person.say("Hallo allemaal")
     await person.press("om:skip")
     for action in ("om:sd:noord", "om:wsd:noord", "om:w:WK039210", "om:all", "om:gv", "om:th", "om:t:groen",
-                   "om:pause:1", "om:resume:1", "om:cancel:1"):
+                   "om:pause:1", "om:resume:1", "om:cancel:1", "om:cancelyes:1", "om:keep:1"):
         before = await snapshot(db)
         replies = await person.press(action)
         assert any(r in text_of(replies) for r in REFUSALS + ("eerdere vraag",)), (action, text_of(replies))
