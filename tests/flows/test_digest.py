@@ -62,3 +62,14 @@ async def test_city_wide_staff_and_residents_have_no_digest(db: Database, assist
     assert "Overzichten zijn voor gebiedsverbinders" in text_of(await Resident(assistant, CITY).say("/digest"))
     assert "alleen voor medewerkers" in text_of(await Resident(assistant, 42).press("dg:when:daily"))
     assert await db.fetchall("SELECT * FROM digest_settings") == []
+
+
+async def test_english_staff_remove_the_address_with_an_english_word(db: Database, assistant) -> None:
+    await StaffRepository(db).add(GV, "gebiedsverbinder", "noord", None, "noord@example.org")
+    person = Resident(assistant, GV, "en")
+    await person.say("/digest")
+    assert "“none” to remove it" in text_of(await person.press("dg:email"))
+    await person.say("k.kranendonk@haarlem.nl")
+    await person.press("dg:email")
+    assert "Saved." in text_of(await person.say("none"))
+    assert (await DigestRepository(db).settings(GV)).email is None
