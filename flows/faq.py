@@ -17,6 +17,7 @@ from flows.common import (
 from flows.context import Context
 from flows.dispatch import CODE, ButtonRoute, Command, Routes
 from flows.types import Button, Reply
+from flows.yesno import is_bare_yes_or_no
 from locales import N_, _, format_number
 
 MAX_QUESTION = 1000  # characters; longer texts are not questions
@@ -32,6 +33,10 @@ async def answer(ctx: Context, text: str) -> list[Reply]:
         return [Reply(_("Your message is too long for a question (more than {limit} characters). "
                         "Please ask your question in a few sentences.").format(
                             limit=format_number(MAX_QUESTION)))]
+    if is_bare_yes_or_no(text):  # no question is waiting for it (a step would have read it)
+        return [Reply(_("I am not sure what your yes or no is about. If I asked you something, please choose a "
+                        "button under that question. Or choose below what you would like to do, or type your "
+                        "question."), main_menu_buttons())]
     services = ctx.services
     result = await services.matcher.resolve_async(text, ctx.language)
     stadsdeel_id = result.where.stadsdeel_id or stadsdeel_of_wijk(ctx, ctx.wijk_code)

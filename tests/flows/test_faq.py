@@ -209,3 +209,16 @@ async def test_photo_and_unsupported_media(resident: Resident) -> None:
     assert "Kies dan eerst /idee" in text_of(await resident.send(photo))
     sticker = Incoming(42, InputKind.UNSUPPORTED, media="sticker", language_code="nl")
     assert "kan ik niet lezen" in text_of(await resident.send(sticker))
+
+
+@pytest.mark.parametrize("text", ["ja", "nee", "ok", "Ja graag", "nee hoor", "yes"])
+async def test_a_bare_yes_or_no_with_no_question_waiting_is_not_a_question(resident: Resident, text: str) -> None:
+    replies = await resident.say(text)
+    assert "Ik weet niet waar uw ja of nee bij hoort" in text_of(replies)
+    assert "Bedoelt u" not in text_of(replies) and "Daar heb ik geen antwoord op" not in text_of(replies)
+    assert "m:faq" in actions_of(replies)  # the main menu to choose from
+
+
+@pytest.mark.parametrize("text", ["nee dank je", "ja, hoeveel subsidie krijgt een wijkplatform?", "ok thanks"])
+async def test_yes_or_no_words_inside_a_question_or_thanks_are_read_as_such(resident: Resident, text: str) -> None:
+    assert "Ik weet niet waar uw ja of nee bij hoort" not in text_of(await resident.say(text))
