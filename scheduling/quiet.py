@@ -46,7 +46,6 @@ class QuietHours:
             end = dt.datetime.combine(local.date() + dt.timedelta(days=1), self.end, tzinfo=LOCAL)
         return end.astimezone(dt.UTC)
 
-
     def next_start(self, moment: dt.datetime) -> dt.datetime:
         """``moment`` itself if it falls in quiet hours, else the next start of quiet hours (in UTC)."""
         if self.contains(moment):

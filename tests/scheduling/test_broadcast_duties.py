@@ -132,3 +132,16 @@ async def test_quiet_hours_leave_a_send_anyway_broadcast_alone(db, content, engi
     clock.advance(seconds=10)
     await engine.run_due(clock.now)
     assert len(await OutboxRepository(db).pending()) == 5
+
+
+def test_next_start_of_the_quiet_hours() -> None:
+    from scheduling.quiet import QuietHours
+
+    night = QuietHours.parse("21:00-08:00")
+    evening = dt.datetime(2026, 12, 1, 19, 0, tzinfo=dt.UTC)  # 20:00 in Haarlem
+    assert night.next_start(evening) == dt.datetime(2026, 12, 1, 20, 0, tzinfo=dt.UTC)
+    assert night.next_start(NOON.replace(hour=23)) == NOON.replace(hour=23)  # 00:00: inside already
+    summer = dt.datetime(2026, 7, 1, 18, 30, tzinfo=dt.UTC)  # 20:30 summer time: 21:00 is 19:00 UTC
+    assert night.next_start(summer) == summer.replace(hour=19, minute=0)
+    lunch = QuietHours.parse("12:00-13:00")  # not over midnight; after it, tomorrow's
+    assert lunch.next_start(NOON.replace(hour=12)) == NOON.replace(day=2)
