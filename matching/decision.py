@@ -49,9 +49,11 @@ SMALLTALK = 0.8  # a greeting or thanks the lexical matcher did not recognise: o
 OFFTOPIC = 0.3  # "not in the sources" is most likely, but other municipal matters this likely: general contact
 # A question in a language the FAQ has no words for (Turkish, Polish: coverage below FOREIGN) gets
 # "Did you mean…?" with the classifier's likely topics, when the sentence model finds a similar
-# meaning (FOREIGN_SEMANTIC); never a direct answer.
+# meaning (FOREIGN_SEMANTIC) or the classifier is this sure of one topic (FOREIGN_SURE: a Turkish question
+# about what the subsidy pays for got 0.97 but no example closer than 0.50); never a direct answer.
 FOREIGN = 0.1
 FOREIGN_SEMANTIC = 0.5
+FOREIGN_SURE = 0.9
 OFFTOPIC_SEMANTIC = 0.45  # semantic-only mode: score at which "most like other municipal matters" counts
 # Semantic-only mode (for comparison in bench/faq.py)
 SEMANTIC_CONFIDENT = 0.7
@@ -268,7 +270,9 @@ class Matcher:
 
         if lexical.outcome == "confident" and lexical.topic_id in self._offtopic:
             return judged("offtopic", "in the words of other municipal matters")
-        if lexical.coverage < FOREIGN and semantic[0][1] < FOREIGN_SEMANTIC:  # "🙂🙂", "' OR 1=1 --"
+        sure_of_a_topic = best != NONE and best not in self._offtopic and best not in self._smalltalk \
+            and chance >= FOREIGN_SURE
+        if lexical.coverage < FOREIGN and semantic[0][1] < FOREIGN_SEMANTIC and not sure_of_a_topic:  # "🙂🙂"
             return judged("none", "hardly a word the FAQ knows, and no similar meaning", nearby, NEARBY_SEMANTIC)
         if semantic[0][1] < NO_MEANING and lexical.outcome != "confident":  # "*vet* [klik](http://…)"
             return judged("none", "nothing the FAQ knows is like it", nearby, NEARBY_SEMANTIC)
