@@ -38,23 +38,20 @@ class QuietHours:
 
     def next_allowed(self, moment: dt.datetime) -> dt.datetime:
         """``moment`` itself, or the end of the quiet hours it falls in (in UTC)."""
-        if not self.contains(moment):
-            return moment
-        local = moment.astimezone(LOCAL)
-        end = dt.datetime.combine(local.date(), self.end, tzinfo=LOCAL)
-        if end <= local:
-            end = dt.datetime.combine(local.date() + dt.timedelta(days=1), self.end, tzinfo=LOCAL)
-        return end.astimezone(dt.UTC)
+        return _next_at(moment, self.end) if self.contains(moment) else moment
 
     def next_start(self, moment: dt.datetime) -> dt.datetime:
         """``moment`` itself if it falls in quiet hours, else the next start of quiet hours (in UTC)."""
-        if self.contains(moment):
-            return moment
-        local = moment.astimezone(LOCAL)
-        start = dt.datetime.combine(local.date(), self.start, tzinfo=LOCAL)
-        if start <= local:
-            start = dt.datetime.combine(local.date() + dt.timedelta(days=1), self.start, tzinfo=LOCAL)
-        return start.astimezone(dt.UTC)
+        return moment if self.contains(moment) else _next_at(moment, self.start)
+
+
+def _next_at(moment: dt.datetime, at: dt.time) -> dt.datetime:
+    """The first local time ``at`` after ``moment`` (in UTC)."""
+    local = moment.astimezone(LOCAL)
+    candidate = dt.datetime.combine(local.date(), at, tzinfo=LOCAL)
+    if candidate <= local:
+        candidate = dt.datetime.combine(local.date() + dt.timedelta(days=1), at, tzinfo=LOCAL)
+    return candidate.astimezone(dt.UTC)
 
 
 def next_allowed(moment: dt.datetime, quiet: QuietHours | None) -> dt.datetime:
