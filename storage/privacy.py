@@ -30,6 +30,8 @@ from storage.submissions import CLOSED, Notification, Submission, SubmissionRepo
 from storage.timestamps import to_text, utc_now
 
 ERASED = -1  # submissions.user_id of a submission whose resident's data was removed
+# Tables holding a resident's own data by user_id, removed whole by erase() (submissions are anonymised instead)
+PERSONAL_TABLES = ("residents", "conversations", "followings", "inspraak_notices")
 
 _CLOSED_SQL = ", ".join(f"'{s}'" for s in CLOSED)
 # When a closed submission was closed: its last event that set a closing status.
@@ -129,13 +131,9 @@ class PrivacyRepository:
 
     async def holds_anything(self, user_id: int) -> bool:
         """Whether anything is stored about this resident that erase() would remove or anonymise."""
-        row = await self._db.fetchone(
-            "SELECT EXISTS (SELECT 1 FROM residents WHERE user_id = ?)"
-            " OR EXISTS (SELECT 1 FROM conversations WHERE user_id = ?)"
-            " OR EXISTS (SELECT 1 FROM followings WHERE user_id = ?)"
-            " OR EXISTS (SELECT 1 FROM inspraak_notices WHERE user_id = ?)"
-            " OR EXISTS (SELECT 1 FROM outbox WHERE chat_id = ? AND channel = 'telegram')"
-            " OR EXISTS (SELECT 1 FROM submissions WHERE user_id = ?) AS held", (user_id,) * 6)
+        checks = [f"EXISTS (SELECT 1 FROM {table} WHERE user_id = ?)" for table in (*PERSONAL_TABLES, "submissions")]
+        checks.append("EXISTS (SELECT 1 FROM outbox WHERE chat_id = ? AND channel = 'telegram')")
+        row = await self._db.fetchone(f"SELECT {' OR '.join(checks)} AS held", (user_id,) * len(checks))
         return bool(row["held"])
 
     async def export(self, user_id: int) -> dict[str, Any]:
@@ -204,7 +202,7 @@ class PrivacyRepository:
 
         async def run(conn: aiosqlite.Connection) -> Erasure:
             counts: dict[str, int] = {}
-            for table in ("residents", "conversations", "followings", "inspraak_notices"):
+            for table in PERSONAL_TABLES:
                 cursor = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
                 counts[table] = cursor.rowcount
             cursor = await conn.execute("SELECT id, status FROM submissions WHERE user_id = ? ORDER BY id", (user_id,))
