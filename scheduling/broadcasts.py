@@ -85,7 +85,8 @@ class BroadcastDuties:
             if count is not None:
                 log.info("broadcast %s started: %d recipients", broadcast.id, count)
                 queued += count
-        for broadcast in await self.broadcasts.active():
+        quiet_now = self._quiet is not None and self._quiet.contains(now)
+        for broadcast in await self.broadcasts.active() if quiet_now else ():  # no extra reads by day
             until = self._resumes_at(broadcast, now)
             if until is not None and (held := await self.broadcasts.hold_until(broadcast.id, until)):
                 log.info("broadcast %s: %d messages wait for the end of the quiet hours", broadcast.id, held)
