@@ -290,9 +290,9 @@ async def _manage(ctx: Context, member: StaffMember, what: str, broadcast_id: in
     if broadcast is None or not _allowed(ctx, member, broadcast.audience):
         return [Reply(_(NOT_YOURS))]
     if what == "cancel":
-        if broadcast.status not in ("scheduled", "sending", "paused"):
-            return [_edited(ctx, broadcast, await repo.progress(broadcast_id))]
         progress = await repo.progress(broadcast_id)
+        if broadcast.status not in ("scheduled", "sending", "paused"):
+            return [_edited(ctx, broadcast, progress)]
         text = _("Cancel message #{id}? What was sent stays sent; the {count} messages still to send are not "
                  "sent.").format(id=broadcast_id, count=format_number(progress.pending))
         if broadcast.status == "scheduled":

@@ -42,14 +42,14 @@ def read_answer(text: str) -> Answer:
     return Answer.UNCLEAR
 
 
+FILLERS = frozenset({"hoor", "dan", "maar", "toch", "dus", "oh", "o", "nou"})  # "nee hoor", "ja toch"
+
+
 def is_bare_yes_or_no(text: str) -> bool:
     """Whether the text is only a yes or a no ("ja", "ok", "nee hoor", "yes please"): an answer, not a question."""
     words = fold(text).split()
-    return 0 < len(words) <= 4 and all(w in YES_WORDS or w in NO_WORDS or w in FILLERS for w in words) and \
-        is_yes_or_no(text)
-
-
-FILLERS = frozenset({"hoor", "dan", "maar", "toch", "dus", "oh", "o", "nou"})  # "nee hoor", "ja toch"
+    answers = set(words) & (YES_WORDS | NO_WORDS)
+    return 0 < len(words) <= 4 and bool(answers) and set(words) <= answers | FILLERS
 
 
 def is_yes_or_no(text: str) -> bool:
