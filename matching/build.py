@@ -15,7 +15,7 @@ from matching import classifier as clf
 from matching.classifier import Example, TopicClassifier
 from matching.decision import Matcher
 from matching.lexical import FaqMatcher
-from matching.places import generalise_places, read_places
+from matching.places import generalise_places, where_from_text
 from matching.semantic import PACKAGE, SemanticScorer, cached_embeddings, model_version, shared_encoder
 from matching.textanalysis import TextAnalyzer
 
@@ -76,5 +76,5 @@ def train_classifier(matcher: Matcher, training: Sequence[Example], cache_dir: P
 
 def _general(matcher: Matcher, text: str) -> str:
     """The question as the decision reads it: places replaced by one word (decision.resolve)."""
-    where = read_places(matcher.geography, text).where(any_number_is_postcode=True)
+    where = where_from_text(matcher.geography, text, any_number_is_postcode=True)
     return generalise_places(text, where.spans) if where.spans else text
