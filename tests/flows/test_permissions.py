@@ -28,7 +28,8 @@ STAFF_BUTTONS = {
            "om:skip", "om:all", "om:sdl", "om:sd:noord", "om:wk",
            "om:wsd:noord", "om:w:WK039210", "om:wdone", "om:th", "om:t:groen", "om:gv", "om:now", "om:send",
            "om:force", "om:edit", "om:e:aud", "om:stop"],
-    "dg": ["dg:when:daily", "dg:when:weekly", "dg:day:3", "dg:how:email", "dg:empty:on", "dg:email"],
+    "dg": ["dg:when:daily", "dg:when:weekly", "dg:day:3", "dg:time", "dg:at:0700", "dg:how:email", "dg:empty:on",
+           "dg:email"],
 }
 REFUSALS = ("alleen voor medewerkers", "alleen de gebiedsverbinder", "niet beheren", "alleen voor gebiedsverbinders",
             "Dit commando is alleen", "eerder gesprek")
