@@ -12,9 +12,9 @@ Three kinds of evidence say what a question is about:
 The best topic is answered directly when its probability is clear, with a question "Bedoelt u…?"
 when it is only fair, and honestly not at all when it is low or when "not in the sources" is the most
 likely. Questions about other municipal matters (passports, waste, parking) get the municipality's
-general contact, never a topic answer. A question in another language (hardly a word the FAQ knows)
-never gets a direct answer, only "Bedoelt u…?" with the classifier's likely topics. Every decision
-carries its reason, for ``wijkwijzer explain``.
+general contact, never a topic answer. A question in another language (hardly a word the FAQ knows, or
+mostly words in another script) never gets a direct answer, only "Bedoelt u…?" with the classifier's likely
+topics. Every decision carries its reason, for ``wijkwijzer explain``.
 """
 
 from __future__ import annotations
@@ -281,6 +281,8 @@ class Matcher:
             return judged("offtopic", "most like other municipal matters")
         if lexical.coverage < FOREIGN:  # never a direct answer: the model alone is not sure enough
             return judged("uncertain", "hardly a word the FAQ knows (another language?), but a similar meaning")
+        if mostly_other_script(question):  # Arabic around a Latin "wijkplatform" or "(subsidie)"
+            return judged("uncertain", "written mostly in another script (another language), never a direct answer")
         if best == NONE:
             return judged("none", "most like questions the sources do not answer", nearby, NEARBY_SEMANTIC)
         if chance >= (SMALLTALK if best in self._smalltalk else CONFIDENT):
@@ -288,6 +290,18 @@ class Matcher:
         if chance >= UNCERTAIN:
             return judged("uncertain", "fair")
         return judged("none", "too unsure", nearby, NEARBY_SEMANTIC)
+
+
+def mostly_other_script(text: str) -> bool:
+    """Whether most words of ``text`` are not in Latin letters (Arabic, Cyrillic, Greek, …): another language,
+    even when the FAQ's own words ("wijkplatform", "subsidie") stand among them in Latin letters."""
+    words = [[ch for ch in word if ch.isalpha()] for word in text.split()]
+    words = [letters for letters in words if letters]
+    other = sum(not any(ch.lower() in _LATIN or "\u00c0" <= ch <= "\u024f" for ch in letters) for letters in words)
+    return other * 2 > len(words)
+
+
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
 def _offer(ranked: tuple[tuple[str, float], ...], floor: float) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flows.types import Incoming
+from matching.decision import mostly_other_script
 from storage import QuestionLog
 from tests.conftest import Resident, actions_of, text_of
 
@@ -147,6 +148,33 @@ async def test_other_language_reaches_did_you_mean(resident: Resident, db, quest
     assert f"t:{topic}" in actions and "other" in actions
     assert (await QuestionLog(db).gaps())[0].outcomes == "uncertain"
     assert "Daar heb ik geen antwoord op" in text_of(await resident.press("other"))
+
+
+@pytest.mark.parametrize("question, direct", [
+    ("ما هي الشروط للحصول على دعم مالي (subsidie) للـ wijkplatform؟", False),  # Arabic around Latin FAQ words
+    ("Что такое subsidie для wijkplatform?", False),  # Russian
+    ("Welke voorwaarden gelden voor subsidie voor een wijkplatform?", True),  # the same classifier, in Dutch
+])
+async def test_a_question_in_another_script_never_gets_a_direct_answer(resident: Resident, question: str,
+                                                                       direct: bool) -> None:
+    """An Arabic question with "wijkplatform" and "(subsidie)" in Latin letters once got a direct answer: the
+    FAQ's words gave it enough coverage to pass for Dutch. Mostly other letters: "Bedoelt u…?" at most."""
+    services = resident.assistant.services
+    services.matcher = services.matcher.with_classifier(FixedClassifier(
+        ("subsidie-voorwaarden", 0.95), ("subsidie-wijkplatform", 0.03), ("none", 0.02)))
+    replies = await resident.say(question)
+    assert ("Bron:" in text_of(replies)) is direct
+    if not direct:
+        assert "Bedoelt u" in text_of(replies) and "t:subsidie-voorwaarden" in actions_of(replies)
+
+
+@pytest.mark.parametrize("text, other", [
+    ("ما هي الشروط للحصول على دعم مالي (subsidie) للـ wijkplatform؟", True), ("Что такое wijkplatform?", True),
+    ("Schalkwijk'te oturuyorum. Gebiedsverbinder kim?", False), ("Wat is een wijkplatform? 谢谢", False),
+    ("Jakie dokumenty są potrzebne do wniosku o dotację?", False), ("🙂🙂", False), ("", False),
+])
+def test_mostly_other_script_counts_words(text: str, other: bool) -> None:
+    assert mostly_other_script(text) is other
 
 
 @pytest.mark.parametrize("question", ["waar kan ik een nieuw rijbewijs aanvragen", "mijn paspoort aanvragen",
