@@ -22,7 +22,7 @@ from content import Content
 from content.geography import Geography
 from content.textfold import fold
 from flows import windows as rules
-from flows.broadcast_view import MAX_TEXT, audience_stadsdelen, describe_audience, payloads
+from flows.broadcast_view import MAX_TEXT, audience_stadsdelen, describe_audience, payloads, show_cancelled
 from flows.permissions import may_manage
 from locales import format_moment, use_language
 from scheduling.quiet import next_allowed
@@ -110,6 +110,8 @@ async def run(args: argparse.Namespace, settings: Settings, content: Content) ->
             action = {"pause": repo.pause, "resume": repo.resume, "cancel": repo.cancel}[command]
             if not await action(broadcast.id):
                 raise ConfigError("ID", f"{broadcast.id} is {broadcast.status}: {command} does not apply")
+            if command == "cancel":  # the staff member who started it sees it on their progress message
+                await show_cancelled(content, repo, broadcast.id, None, utc_now())
             done = {"pause": "paused", "resume": "resumed", "cancel": "cancelled"}[command]
             print(f"Broadcast {broadcast.id} is {done}.")
             return 0

@@ -1,7 +1,8 @@
 """What a broadcast looks like: the message residents get, its audience in words, and its progress.
 
 Shared by the staff flow (/omroep), the scheduled start and progress reports (scheduling/broadcasts.py)
-and the CLI, so the preview is exactly what residents see.
+and the CLI, so the preview is exactly what residents see, and the staff member who started a broadcast
+sees the same progress message whoever changed it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from content.model import Content
 from flows.submission_view import theme_title
 from flows.types import Button, Reply
 from locales import _, format_moment, format_number, use_language
-from storage.broadcasts import LANGUAGES, SEND_RATE, Broadcast, Part, Progress
+from storage.broadcasts import LANGUAGES, SEND_RATE, Broadcast, BroadcastRepository, Part, Progress
 
 MAX_TEXT = 4096  # Telegram's limit for one message
 
@@ -77,16 +78,19 @@ def duration(seconds: float) -> str:
     return _("about {n} hours").format(n=format_number(round(minutes / 60, 1)))
 
 
-def rate_of(broadcast: Broadcast, progress: Progress, now: dt.datetime) -> float:
-    """Messages a second so far, once there is something to measure; else the planned rate."""
-    if broadcast.queued_at is None or progress.sent == 0:
+def rate_of(progress: Progress, now: dt.datetime) -> float:
+    """Messages a second in this run of sending (since it last began: not the night it was held or the time
+    it was paused), once there are 10 seconds to measure; else the planned rate."""
+    if progress.run_first_sent is None or progress.run_sent == 0:
         return SEND_RATE
-    elapsed = (now - broadcast.queued_at).total_seconds()
-    return progress.sent / elapsed if elapsed >= 10 else SEND_RATE
+    elapsed = (now - progress.run_first_sent).total_seconds()
+    return progress.run_sent / elapsed if elapsed >= 10 else SEND_RATE
 
 
-def progress_reply(content: Content, broadcast: Broadcast, progress: Progress, now: dt.datetime) -> Reply:
-    """The live progress message (and the final report) with Pause / Resume / Cancel buttons."""
+def progress_reply(content: Content, broadcast: Broadcast, progress: Progress, now: dt.datetime, *,
+                   by_colleague: bool = False) -> Reply:
+    """The live progress message (and the final report) with Pause / Resume / Cancel buttons.
+    ``by_colleague``: it was cancelled by someone else than the staff member who sees it."""
     title = _("Message #{id} to {audience}").format(id=broadcast.id,
                                                     audience=describe_audience(content, broadcast.audience))
     counts = _("Sent: {sent} of {total} · still to send: {pending} · blocked the bot: {blocked} · "
@@ -102,7 +106,7 @@ def progress_reply(content: Content, broadcast: Broadcast, progress: Progress, n
         buttons = [Button(_("Pause"), f"om:pause:{broadcast.id}"), Button(_("Cancel"), f"om:cancel:{broadcast.id}")]
     elif status == "sending":
         state = _("Sending; ready in {time}.").format(
-            time=duration(progress.seconds_left(rate_of(broadcast, progress, now))))
+            time=duration(progress.seconds_left(rate_of(progress, now))))
         buttons = [Button(_("Pause"), f"om:pause:{broadcast.id}"), Button(_("Cancel"), f"om:cancel:{broadcast.id}")]
     elif status == "paused":
         state = _("Paused: nothing more is sent until you resume.")
@@ -110,9 +114,31 @@ def progress_reply(content: Content, broadcast: Broadcast, progress: Progress, n
     elif status == "scheduled":
         state = _("Planned for {moment}.").format(moment=format_moment(broadcast.send_at or now))
         buttons = [Button(_("Cancel"), f"om:cancel:{broadcast.id}")]
+    elif status == "cancelled" and broadcast.queued_at is None:
+        state = (_("Cancelled by a colleague before it was sent: nobody gets it.") if by_colleague
+                 else _("Cancelled before it was sent: nobody gets it."))
     elif status == "cancelled":
-        state = _("Cancelled: {count} messages were not sent.").format(count=format_number(progress.cancelled))
+        state = (_("Cancelled by a colleague: {count} messages were not sent.") if by_colleague
+                 else _("Cancelled: {count} messages were not sent.")).format(count=format_number(progress.cancelled))
     else:
         state = _("Done: nothing is left to send.")
-    lines = [title, counts, state] if status != "scheduled" else [title, state]
+    lines = [title, counts, state] if broadcast.queued_at is not None else [title, state]  # not planned only
     return Reply("\n".join(lines), Reply.rows(buttons), edit_message=broadcast.progress_message)
+
+
+async def show_cancelled(content: Content, repo: BroadcastRepository, broadcast_id: int, actor: int | None,
+                         now: dt.datetime) -> int:
+    """After a cancellation, whoever did it: the progress message of the staff member who started it says so
+    (the duties edit it only while the broadcast is sending or paused). Cancelled by someone else (a
+    colleague, or the operator's command line), they also get it as a new message, which notifies them (an
+    edit does not). Return how many messages were queued."""
+    broadcast = await repo.get(broadcast_id)
+    if broadcast is None or broadcast.status != "cancelled" or broadcast.progress_chat is None:
+        return 0
+    by_colleague = actor != broadcast.progress_chat
+    with use_language(await repo.starter_language(broadcast)):
+        reply = progress_reply(content, broadcast, await repo.progress(broadcast_id), now, by_colleague=by_colleague)
+    payloads = [reply.to_dict()] if broadcast.progress_message is not None else []
+    if by_colleague:
+        payloads.append(Reply(reply.text).to_dict())  # no buttons, no edit: a new message
+    return len(payloads) if payloads and await repo.queue_progress(broadcast, *payloads) else 0

@@ -13,6 +13,7 @@ Dialogue:
          [Versturen] [Aanpassen] [Annuleren]       (+ [Nu toch versturen] during quiet hours)
   staff: Versturen
   bot:   (that message becomes the live progress, edited every few seconds) [Pauzeren] [Annuleren]
+         (cancelled by a colleague: it says so, and a new message tells the staff member who sent it)
 
 Only residents who follow something in the audience get it (storage/broadcasts.py). Who may send
 what is asked of flows/permissions.py at every step, and again when sending, pausing or cancelling.
@@ -30,6 +31,7 @@ from flows.broadcast_view import (
     payloads,
     progress_reply,
     resident_message,
+    show_cancelled,
 )
 from flows.common import NOT_UNDERSTOOD, menu_button, with_hint
 from flows.context import Context
@@ -303,17 +305,12 @@ async def _manage(ctx: Context, member: StaffMember, what: str, broadcast_id: in
         return [Reply(_("Not cancelled: message #{id} goes on.").format(id=broadcast_id), edit=True)]
     action = {"pause": repo.pause, "resume": repo.resume, "cancelyes": repo.cancel}[what]
     if await action(broadcast_id, member.user_id):
+        if what == "cancelyes":  # the starter's progress message (no longer edited by the duties) says it too
+            await show_cancelled(ctx.services.content, repo, broadcast_id, member.user_id, utc_now())
         ctx.services.notify()
         ctx.services.schedule_changed()
     now = await repo.get(broadcast_id) or broadcast
-    progress = await repo.progress(broadcast_id)
-    if what != "cancelyes":
-        return [_edited(ctx, now, progress)]
-    # the question becomes the outcome, and the progress message (no longer edited by the duties) says it too
-    replies = [_edited(ctx, now, progress)]
-    if now.progress_message is not None and now.progress_chat == ctx.user_id:
-        replies.append(progress_reply(ctx.services.content, now, progress, utc_now()))
-    return replies
+    return [_edited(ctx, now, await repo.progress(broadcast_id))]  # after Cancel: the question becomes the outcome
 
 
 def _edited(ctx: Context, broadcast: Broadcast, progress: Progress) -> Reply:

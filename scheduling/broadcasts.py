@@ -11,7 +11,8 @@
 - While a broadcast is sending or paused, every few seconds its progress (sent, still to send,
   blocked, failed, time left) is queued for the staff member who started it, as an edit of their
   progress message; when nothing is left it is marked done and the final report is queued (the edited
-  message, and a new message so that they are notified).
+  message, and a new message so that they are notified). A cancelled broadcast is no longer reported
+  here: whoever cancels it shows that on the progress message (flows/broadcast_view.show_cancelled).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from typing import Any
 from scheduling.quiet import QuietHours, next_allowed
 from storage.broadcasts import Broadcast, BroadcastRepository, Progress
 from storage.db import Database
-from storage.residents import ResidentRepository
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,6 @@ class BroadcastDuties:
                  render_progress: RenderProgress, *, quiet: QuietHours | None,
                  notify: Callable[[], None] = lambda: None, every: float = PROGRESS_SECONDS) -> None:
         self.broadcasts = BroadcastRepository(db, areas)
-        self._residents = ResidentRepository(db)
         self._render_message = render_message
         self._render_progress = render_progress
         self._quiet = quiet
@@ -101,7 +100,9 @@ class BroadcastDuties:
     async def report(self, now: dt.datetime) -> int:
         """Queue the progress of every active broadcast that changed; finish those with nothing left."""
         queued = 0
-        for broadcast in await self.broadcasts.active():
+        active = await self.broadcasts.active()
+        self._reported = {b.id: self._reported[b.id] for b in active if b.id in self._reported}  # forget ended
+        for broadcast in active:
             progress = await self.broadcasts.progress(broadcast.id)
             if progress.pending and (until := self._resumes_at(broadcast, now)) is not None:
                 progress = replace(progress, resumes_at=until)
@@ -118,13 +119,14 @@ class BroadcastDuties:
     async def _queue(self, broadcast: Broadcast, progress: Progress, now: dt.datetime, *, final: bool) -> int:
         if broadcast.progress_chat is None or (broadcast.progress_message is None and not final):
             return 0  # nobody to tell (from the CLI), or only a final report where no message can be edited
-        self._reported[broadcast.id] = (broadcast.status, progress)
-        resident = await self._residents.get(broadcast.progress_chat)
-        language = resident.language if resident and resident.language else "nl"
+        language = await self.broadcasts.starter_language(broadcast)
         payload = self._render_progress(broadcast, progress, language, now)
         payloads = [payload] if broadcast.progress_message is not None else []
         if final:  # an edit does not notify: the final report also comes as a new message
             payloads.append({**{k: v for k, v in payload.items() if k != "edit_message"}, "buttons": []})
-            self._reported.pop(broadcast.id, None)
-        await self.broadcasts.queue_progress(broadcast, *payloads)
+        # not queued when its status changed meanwhile (paused, cancelled): the next report shows that
+        if not await self.broadcasts.queue_progress(broadcast, *payloads):
+            return 0
+        if not final:
+            self._reported[broadcast.id] = (broadcast.status, progress)
         return len(payloads)

@@ -74,6 +74,8 @@ class Broadcast:
     progress_message: int | None
     audience: tuple[Part, ...]
     quiet_override: bool = False
+    # when it last began sending: its start, a resume, or the end of the quiet hours that held it
+    sending_since: dt.datetime | None = None
 
     def text(self, language: str) -> str:
         return self.text_en if language == "en" and self.text_en else self.text_nl
@@ -87,6 +89,10 @@ class Progress:
     failed: int = 0
     cancelled: int = 0
     resumes_at: dt.datetime | None = None  # held for the quiet hours: sending goes on then
+    # This run: what was sent since the broadcast last began sending (Broadcast.sending_since), and when
+    # the first of it went; the rate of this run, not of the hours it waited, estimates the time left.
+    run_sent: int = 0
+    run_first_sent: dt.datetime | None = None
 
     @property
     def total(self) -> int:
@@ -197,8 +203,9 @@ class BroadcastRepository:
     async def _start(self, conn: aiosqlite.Connection, broadcast_id: int, audience: Iterable[Part],
                      payloads: Mapping[str, dict[str, Any]], now: dt.datetime) -> int | None:
         """Queue one outbox row per recipient, once: None when it was started (or cancelled) before."""
-        cursor = await conn.execute("UPDATE broadcasts SET status = 'sending', queued_at = ? WHERE id = ?"
-                                    " AND status = 'scheduled'", (to_text(now), broadcast_id))
+        cursor = await conn.execute("UPDATE broadcasts SET status = 'sending', queued_at = ?, sending_since = ?"
+                                    " WHERE id = ? AND status = 'scheduled'", (to_text(now), to_text(now),
+                                                                               broadcast_id))
         if cursor.rowcount == 0:
             return None
         sql, params = recipients_sql(audience, self._areas)
@@ -237,6 +244,8 @@ class BroadcastRepository:
         return await self._set_status(broadcast_id, "paused", ("sending",), actor)
 
     async def resume(self, broadcast_id: int, actor: int | None = None) -> bool:
+        """Send its held messages again; this run of sending begins now (or when the quiet hours end, if they
+        still hold its messages)."""
         return await self._set_status(broadcast_id, "sending", ("paused",), actor)
 
     async def cancel(self, broadcast_id: int, actor: int | None = None) -> bool:
@@ -261,6 +270,9 @@ class BroadcastRepository:
             marks = ", ".join("?" for _ in allowed_from)
             cursor = await conn.execute(f"UPDATE broadcasts SET status = ? WHERE id = ? AND status IN ({marks})",
                                         (status, broadcast_id, *allowed_from))
+            if cursor.rowcount and status == "sending":  # a new run: now, or when a quiet-hours hold ends
+                await conn.execute("UPDATE broadcasts SET sending_since = MAX(COALESCE(sending_since, ''), ?)"
+                                   " WHERE id = ?", (to_text(utc_now()), broadcast_id))
             if cursor.rowcount:
                 await audit(conn, "paused" if status == "paused" else "resumed", broadcast_id, actor)
             return cursor.rowcount > 0
@@ -282,20 +294,36 @@ class BroadcastRepository:
         await self._db.execute_write("UPDATE broadcasts SET progress_chat = ?, progress_message = ? WHERE id = ?",
                                      (chat_id, message_id, broadcast_id))
 
-    async def queue_progress(self, broadcast: Broadcast, *payloads: dict[str, Any]) -> None:
-        """Queue progress messages for the staff member; older unsent ones are replaced."""
-        if broadcast.progress_chat is None:
-            return
+    async def queue_progress(self, broadcast: Broadcast, *payloads: dict[str, Any]) -> bool:
+        """Queue progress messages for the staff member; older unsent ones are replaced.
 
-        async def run(conn: aiosqlite.Connection) -> None:
+        Only while the broadcast's status is still the one they show (``broadcast.status``): a report made
+        just before a colleague paused or cancelled it must not replace what that change queued. False
+        when nothing was queued."""
+        if broadcast.progress_chat is None:
+            return False
+
+        async def run(conn: aiosqlite.Connection) -> bool:
+            cursor = await conn.execute("SELECT status FROM broadcasts WHERE id = ?", (broadcast.id,))
+            row = await cursor.fetchone()
+            if row is None or row[0] != broadcast.status:
+                return False
             await conn.execute("DELETE FROM outbox WHERE broadcast_id = ? AND kind = 'progress' AND sent_at IS NULL"
                                " AND failed_at IS NULL", (broadcast.id,))
             await conn.executemany(
                 "INSERT INTO outbox (chat_id, payload, kind, priority, broadcast_id) VALUES (?, ?, 'progress', ?, ?)",
                 [(broadcast.progress_chat, json.dumps(p, ensure_ascii=False), PROGRESS_PRIORITY, broadcast.id)
                  for p in payloads])
+            return True
 
-        await self._db.write(run)
+        return await self._db.write(run)
+
+    async def starter_language(self, broadcast: Broadcast) -> str:
+        """The language of the staff member who follows its progress: the one they chose, else Dutch."""
+        if broadcast.progress_chat is None:
+            return "nl"
+        row = await self._db.fetchone("SELECT language FROM residents WHERE user_id = ?", (broadcast.progress_chat,))
+        return "en" if row is not None and row["language"] == "en" else "nl"
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -318,29 +346,39 @@ class BroadcastRepository:
 
     async def hold_until(self, broadcast_id: int, until: dt.datetime) -> int:
         """Keep a broadcast's unsent messages until ``until`` (the end of the quiet hours); return how many
-        were held now. Stored in the outbox rows themselves, so a restart keeps holding them."""
+        were held now. Stored in the outbox rows themselves, so a restart keeps holding them. Its next run
+        of sending begins then (also after a resume during the quiet hours)."""
         async def run(conn: aiosqlite.Connection) -> int:
             cursor = await conn.execute(
                 "UPDATE outbox SET next_try_at = ? WHERE broadcast_id = ? AND kind = 'broadcast' AND sent_at IS NULL"
                 " AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at < ?)",
                 (to_text(until), broadcast_id, to_text(until)))
-            return cursor.rowcount
+            held = cursor.rowcount
+            await conn.execute("UPDATE broadcasts SET sending_since = ? WHERE id = ?"
+                               " AND (sending_since IS NULL OR sending_since < ?)",
+                               (to_text(until), broadcast_id, to_text(until)))
+            return held
 
         return await self._db.write(run)
 
     async def progress(self, broadcast_id: int) -> Progress:
         row = await self._db.fetchone(
-            "SELECT COUNT(sent_at) AS sent,"
+            "WITH run AS (SELECT COALESCE(sending_since, queued_at) AS since FROM broadcasts WHERE id = ?)"
+            " SELECT COUNT(sent_at) AS sent,"
             " SUM(sent_at IS NULL AND failed_at IS NULL) AS pending,"
             # a row the dispatcher had already taken when it was cancelled may still have been sent
             f" SUM(sent_at IS NULL AND failed_at IS NOT NULL AND last_error IS NOT ? AND {_BLOCKED}) AS blocked,"
             f" SUM(sent_at IS NULL AND failed_at IS NOT NULL AND last_error IS NOT ? AND NOT {_BLOCKED}) AS failed,"
-            " SUM(sent_at IS NULL AND failed_at IS NOT NULL AND last_error IS ?) AS cancelled"
+            " SUM(sent_at IS NULL AND failed_at IS NOT NULL AND last_error IS ?) AS cancelled,"
+            " SUM(sent_at >= (SELECT since FROM run)) AS run_sent,"
+            " MIN(CASE WHEN sent_at >= (SELECT since FROM run) THEN sent_at END) AS run_first_sent"
             " FROM outbox WHERE broadcast_id = ? AND kind = 'broadcast'",
-            (CANCELLED, CANCELLED, CANCELLED, broadcast_id))
+            (broadcast_id, CANCELLED, CANCELLED, CANCELLED, broadcast_id))
         if row is None:
             return Progress()
-        return Progress(*(int(row[k] or 0) for k in ("sent", "pending", "blocked", "failed", "cancelled")))
+        return Progress(*(int(row[k] or 0) for k in ("sent", "pending", "blocked", "failed", "cancelled")),
+                        run_sent=int(row["run_sent"] or 0),
+                        run_first_sent=parse_time(row["run_first_sent"]) if row["run_first_sent"] else None)
 
 
 def _broadcast(row: aiosqlite.Row, audience: tuple[Part, ...]) -> Broadcast:
@@ -350,7 +388,7 @@ def _broadcast(row: aiosqlite.Row, audience: tuple[Part, ...]) -> Broadcast:
     return Broadcast(row["id"], row["created_by"], row["text_nl"], row["text_en"], row["photo"], row["status"],
                      moment("send_at"), row["recipients"], parse_time(row["created_at"]), moment("queued_at"),
                      moment("finished_at"), row["progress_chat"], row["progress_message"], audience,
-                     bool(row["quiet_override"]))
+                     bool(row["quiet_override"]), moment("sending_since"))
 
 
 def areas_of(stadsdelen: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:

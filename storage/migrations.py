@@ -436,6 +436,13 @@ m009_audit_privacy = (
     """,
 )
 
+m010_broadcast_sending_since = (
+    # When a broadcast last began sending: its start, a resume after a pause, or the end of the quiet
+    # hours that held it. The time left in its progress message is measured from here, so a night
+    # held or an hour paused does not make the estimate look many times longer than it is.
+    "ALTER TABLE broadcasts ADD COLUMN sending_since TEXT",
+)
+
 MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m001_initial", m001_initial),
     ("m002_submissions", m002_submissions),
@@ -446,4 +453,5 @@ MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m007_digests", m007_digests),
     ("m008_broadcasts", m008_broadcasts),
     ("m009_audit_privacy", m009_audit_privacy),
+    ("m010_broadcast_sending_since", m010_broadcast_sending_since),
 ]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from flows.broadcast_view import payloads
 from storage import Database, FollowingRepository, OutboxRepository, ResidentRepository, StaffRepository
+from storage.broadcasts import BroadcastRepository, NewBroadcast
 from storage.timestamps import ManualClock, use_clock
 
 NOON = dt.datetime(2026, 12, 1, 11, 0, tzinfo=dt.UTC)  # 12:00 in Haarlem
@@ -95,6 +98,27 @@ def test_as_a_staff_member_within_their_rights(db_file, capsys) -> None:
     assert code == 2 and err.startswith("wijkwijzer: --as 7001 may not send to this audience")
     code, _out, err = run(capsys, "send", "--text", "Hallo", "--audience", "all", "--as", "42")
     assert code == 2 and "42 is not a staff member" in err
+
+
+def test_cancel_shows_on_the_progress_message_of_who_started_it(db_file, capsys) -> None:
+    async def started_in_telegram() -> None:  # by staff member 8000 with /omroep, progress in message 31
+        db = await Database.open(db_file)
+        await BroadcastRepository(db, {}).create(NewBroadcast("Hallo", (("all", ""),), created_by=8000),
+                                                 payloads("Hallo", None, None), progress_chat=8000,
+                                                 progress_message=31)
+        await db.close()
+
+    async def progress_for_8000() -> list[dict]:
+        db = await Database.open(db_file)
+        rows = await db.fetchall("SELECT payload FROM outbox WHERE kind = 'progress' AND chat_id = 8000")
+        await db.close()
+        return [json.loads(r["payload"]) for r in rows]
+
+    asyncio.run(started_in_telegram())
+    assert run(capsys, "cancel", "1")[1].strip() == "Broadcast 1 is cancelled."
+    edit, report = asyncio.run(progress_for_8000())
+    assert edit["edit_message"] == 31 and edit["buttons"] == [] and "edit_message" not in report
+    assert "Geannuleerd door een collega: 3 berichten zijn niet verstuurd." in edit["text"]  # in their language
 
 
 @pytest.mark.parametrize(("args", "problem"), [

@@ -43,6 +43,12 @@ async def outbox(db, kind: str = "broadcast") -> dict[int, dict]:
     return {r["chat_id"]: json.loads(r["payload"]) for r in rows}
 
 
+async def progress_rows(db, chat_id: int) -> list[dict]:
+    rows = await db.fetchall("SELECT payload FROM outbox WHERE kind = 'progress' AND chat_id = ? ORDER BY id",
+                             (chat_id,))
+    return [json.loads(r["payload"]) for r in rows]
+
+
 async def compose(person: Resident, text: str = "Informatieavond wijkplatform op 3 december.",
                   english: str | None = None) -> None:
     assert "Typ het bericht voor bewoners" in text_of(await person.say("/omroep"))
@@ -194,12 +200,57 @@ async def test_pause_resume_cancel_from_the_progress_message(assistant, db) -> N
     assert kept[0].edit and "Niet geannuleerd" in text_of(kept)
     assert (await BroadcastRepository(db, {}).get(1)).status == "sending"
     await person.press("om:cancel:1")
-    question, progress = await person.press("om:cancelyes:1")
+    [question] = await person.press("om:cancelyes:1")
     assert question.edit and "Geannuleerd: 2 berichten zijn niet verstuurd." in question.text
-    assert progress.edit_message == 555 and "Geannuleerd" in progress.text and actions_of([progress]) == []
+    # the progress message says it too, through the outbox (which replaces an older unsent progress edit)
+    [progress] = await progress_rows(db, NOORD)
+    assert progress["edit_message"] == 555 and progress["buttons"] == []
+    assert "Geannuleerd: 2 berichten zijn niet verstuurd." in progress["text"]
     assert (await BroadcastRepository(db, {}).get(1)).status == "cancelled"
     assert "Geannuleerd" in text_of(await person.press("om:cancelyes:1"))  # pressed twice: harmless
+    assert len(await progress_rows(db, NOORD)) == 1
     assert "niet beheren" in text_of(await person.press("om:pause:99"))
+
+
+async def test_cancelled_by_a_colleague_shows_on_the_starters_progress_message(assistant, db) -> None:
+    starter, colleague = Resident(assistant, NOORD), Resident(assistant, STAFF)
+    await compose(starter)
+    await starter.press("om:sdl")
+    await starter.press("om:sd:noord")
+    await starter.press("om:now")
+    await starter.send(Incoming(NOORD, InputKind.CHOICE, text="om:send", language_code="nl", message_id=555))
+    await ResidentRepository(db).set_language(NOORD, "en")  # the starter's language, not the colleague's
+    assert "Bericht #1 annuleren?" in text_of(await colleague.press("om:cancel:1"))
+    [outcome] = await colleague.press("om:cancelyes:1")
+    assert outcome.edit and "Geannuleerd: 2 berichten zijn niet verstuurd." in outcome.text
+    assert (await BroadcastRepository(db, {}).get(1)).status == "cancelled"
+    edit, report = await progress_rows(db, NOORD)
+    assert edit["edit_message"] == 555 and edit["buttons"] == []  # no Pause / Cancel left
+    assert "Message #1 to followers in stadsdeel Noord" in edit["text"]
+    assert "Cancelled by a colleague: 2 messages were not sent." in edit["text"]
+    assert "edit_message" not in report and report["text"] == edit["text"]  # a new message: it notifies
+    assert await progress_rows(db, STAFF) == []
+    await colleague.press("om:cancelyes:1")  # pressed twice: nothing more for the starter
+    assert len(await progress_rows(db, NOORD)) == 2
+
+
+async def test_planned_broadcast_cancelled_by_a_colleague(assistant, db) -> None:
+    starter, colleague = Resident(assistant, NOORD), Resident(assistant, STAFF)
+    await compose(starter)
+    await starter.press("om:sdl")
+    await starter.press("om:sd:noord")
+    await starter.say("15-12-2026 10:00")
+    planned = await starter.send(Incoming(NOORD, InputKind.CHOICE, text="om:send", language_code="nl",
+                                          message_id=556))
+    assert "Gepland voor" in text_of(planned) and actions_of(planned) == ["om:cancel:1"]
+    assert "nog niet verstuurd" in text_of(await colleague.press("om:cancel:1"))
+    [outcome] = await colleague.press("om:cancelyes:1")
+    assert "Geannuleerd voordat het verstuurd werd: niemand krijgt het." in outcome.text
+    edit, report = await progress_rows(db, NOORD)
+    assert edit["edit_message"] == 556 and edit["buttons"] == [] and "edit_message" not in report
+    assert edit["text"].splitlines() == ["Bericht #1 aan volgers in stadsdeel Noord",
+                                         "Geannuleerd door een collega voordat het verstuurd werd: niemand krijgt het."]
+    assert await outbox(db) == {}  # and nobody got it
 
 
 async def test_english_staff_member(assistant) -> None:

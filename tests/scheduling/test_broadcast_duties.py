@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import Settings
 from bot.duties import build_scheduler
-from flows.broadcast_view import payloads
+from flows.broadcast_view import payloads, show_cancelled
 from scheduling.broadcasts import BroadcastDuties
 from storage import FollowingRepository, OutboxRepository
 from storage.broadcasts import BroadcastRepository, NewBroadcast, areas_of
@@ -121,6 +121,83 @@ async def test_quiet_hours_hold_a_broadcast_that_is_still_sending(db, content, e
     await engine.run_due(clock.now)
     assert "stille uren" not in (await progress_rows(db))[-1]["text"]
     assert (await repo.get(broadcast.id)).status == "sending"
+
+
+async def test_a_colleagues_cancellation_is_the_last_word_on_the_progress_message(db, content, engine,
+                                                                                  clock) -> None:
+    repo = BroadcastRepository(db, areas_of(content.stadsdelen))
+    broadcast = await repo.create(NewBroadcast("Hallo", (("all", ""),), created_by=STAFF),
+                                  payloads("Hallo", None, None), progress_chat=STAFF, progress_message=77)
+    await engine.run_due(clock.now)
+    assert "Verstuurd: 0 van 5" in (await progress_rows(db))[-1]["text"]
+    read_before = await repo.get(broadcast.id)  # what a report read just before the cancellation
+    assert await repo.cancel(broadcast.id, actor=STAFF + 1)
+    assert await show_cancelled(content, repo, broadcast.id, STAFF + 1, clock.now) == 2
+    assert not await repo.queue_progress(read_before, {"text": "Bezig met versturen", "buttons": []})
+    clock.advance(seconds=6)
+    await engine.run_due(clock.now)
+    edit, report = await progress_rows(db)  # the unsent "0 van 5" was replaced; nothing came after
+    assert edit["edit_message"] == 77 and "Geannuleerd door een collega: 5 berichten" in edit["text"]
+    assert "edit_message" not in report
+    assert await engine.next_due(clock.now) is None
+
+
+async def follow_many(db, count: int) -> None:
+    """``count`` more followers of the Transvaalwijk (ids from 1000), in one transaction."""
+    rows = [(user_id, "wijk", "WK039210") for user_id in range(1000, 1000 + count)]
+    await db.write(lambda conn: conn.executemany("INSERT INTO followings (user_id, kind, code) VALUES (?, ?, ?)",
+                                                 rows))
+
+
+async def send_some(db, clock, count: int, seconds_apart: float) -> None:
+    """The dispatcher sends ``count`` of the broadcast's messages, one every ``seconds_apart`` seconds."""
+    outbox = OutboxRepository(db)
+    rows = await db.fetchall("SELECT id FROM outbox WHERE kind = 'broadcast' AND sent_at IS NULL ORDER BY id"
+                             " LIMIT ?", (count,))
+    for row in rows:
+        await outbox.mark_sent(row["id"])
+        clock.advance(seconds=seconds_apart)
+
+
+async def test_time_left_after_the_night_is_this_mornings_rate(db, content, engine, clock) -> None:
+    await follow_many(db, 300)
+    repo = BroadcastRepository(db, areas_of(content.stadsdelen))
+    clock.set(dt.datetime(2026, 12, 1, 19, 59, 50, tzinfo=dt.UTC))  # 20:59:50 in Haarlem
+    broadcast = await repo.create(NewBroadcast("Hallo", (("all", ""),), created_by=STAFF),
+                                  payloads("Hallo", None, None), progress_chat=STAFF, progress_message=77)
+    await engine.run_due(clock.now)
+    await send_some(db, clock, 5, 2)  # 5 went before 21:00, one every 2 seconds
+    clock.set(dt.datetime(2026, 12, 1, 20, 0, tzinfo=dt.UTC))  # 21:00: the other 300 are held
+    await engine.run_due(clock.now)
+    assert "stille uren" in (await progress_rows(db))[-1]["text"]
+    morning = dt.datetime(2026, 12, 2, 7, 0, tzinfo=dt.UTC)  # 08:00: sending goes on
+    assert (await repo.get(broadcast.id)).sending_since == morning
+    clock.set(morning)
+    await send_some(db, clock, 60, 0.5)  # 2 a second this morning (busy with residents' questions)
+    assert clock.now == morning + dt.timedelta(seconds=30)
+    await engine.run_due(clock.now)
+    text = (await progress_rows(db))[-1]["text"]
+    # 240 still to send at 2 a second: 2 minutes (measured since 20:59:50 it would say some 40 hours)
+    assert "Verstuurd: 65 van 305 · nog te versturen: 240" in text
+    assert "Bezig met versturen; klaar over ongeveer 2 minuten." in text, text
+
+
+async def test_time_left_after_a_pause_is_the_rate_since_resuming(db, content, engine, clock) -> None:
+    await follow_many(db, 300)
+    repo = BroadcastRepository(db, areas_of(content.stadsdelen))
+    broadcast = await repo.create(NewBroadcast("Hallo", (("all", ""),), created_by=STAFF),
+                                  payloads("Hallo", None, None), progress_chat=STAFF, progress_message=77)
+    await engine.run_due(clock.now)
+    await send_some(db, clock, 20, 1)
+    await repo.pause(broadcast.id, STAFF)
+    clock.advance(hours=1)
+    await repo.resume(broadcast.id, STAFF)
+    await send_some(db, clock, 20, 0.5)
+    clock.advance(seconds=0.01)  # just after the last one
+    await engine.run_due(clock.now)
+    text = (await progress_rows(db))[-1]["text"]
+    assert "nog te versturen: 265" in text  # at 2 a second: 132 seconds
+    assert "klaar over ongeveer 2 minuten." in text, text
 
 
 async def test_quiet_hours_leave_a_send_anyway_broadcast_alone(db, content, engine, clock) -> None:

@@ -139,6 +139,59 @@ async def test_progress_message_is_replaced_not_piled_up(db, world) -> None:
     assert [m.chat_id for m in await OutboxRepository(db).pending()] == [900]  # progress is not held
 
 
+async def test_progress_is_not_queued_for_a_status_that_changed(db, world) -> None:
+    broadcast = await world.create(NewBroadcast("Hallo", (("all", ""),)), PAYLOADS, progress_chat=900,
+                                   progress_message=12)
+    assert await world.queue_progress(broadcast, {"text": "bezig", "buttons": []})
+    assert await world.cancel(broadcast.id)  # a colleague, after the duties read the broadcast as 'sending'
+    assert not await world.queue_progress(broadcast, {"text": "nog steeds bezig", "buttons": []})
+    cancelled = await world.get(broadcast.id)
+    assert await world.queue_progress(cancelled, {"text": "geannuleerd", "buttons": []})
+    rows = await db.fetchall("SELECT payload FROM outbox WHERE kind = 'progress'")
+    assert [json.loads(r["payload"])["text"] for r in rows] == ["geannuleerd"]
+
+
+async def test_starter_language(db, world) -> None:
+    await ResidentRepository(db).set_language(901, "en")
+    english = await world.create(NewBroadcast("Hallo", (("all", ""),)), progress_chat=901)
+    dutch = await world.create(NewBroadcast("Hallo", (("all", ""),)), progress_chat=900)  # never chose one
+    assert (await world.starter_language(english), await world.starter_language(dutch)) == ("en", "nl")
+
+
+async def test_a_run_of_sending_begins_at_start_resume_and_end_of_a_hold(db, world) -> None:
+    noon = dt.datetime(2026, 12, 1, 11, 0, tzinfo=dt.UTC)
+    with use_clock(ManualClock(noon)) as clock:
+        broadcast = await world.create(NewBroadcast("Hallo", (("all", ""),)), PAYLOADS)
+        assert broadcast.sending_since == noon == broadcast.queued_at
+        outbox = OutboxRepository(db)
+        first, second, *_ = await outbox.pending()
+        clock.advance(seconds=1)
+        await outbox.mark_sent(first.id)
+        progress = await world.progress(broadcast.id)
+        assert (progress.run_sent, progress.run_first_sent) == (1, noon + dt.timedelta(seconds=1))
+
+        await world.pause(broadcast.id)
+        assert (await world.get(broadcast.id)).sending_since == noon
+        resumed = clock.advance(hours=1)
+        await world.resume(broadcast.id)
+        assert (await world.get(broadcast.id)).sending_since == resumed
+        assert (await world.progress(broadcast.id)).run_sent == 0  # a new run: nothing sent in it yet
+        clock.advance(seconds=2)
+        await outbox.mark_sent(second.id)
+        progress = await world.progress(broadcast.id)
+        assert (progress.sent, progress.run_sent, progress.run_first_sent) == (2, 1, clock.now)
+
+        morning = noon + dt.timedelta(hours=20)
+        await world.hold_until(broadcast.id, morning)  # the quiet hours hold the rest until the morning
+        assert (await world.get(broadcast.id)).sending_since == morning
+        await world.pause(broadcast.id)
+        clock.advance(minutes=30)  # resumed during the night: the run still begins in the morning
+        await world.resume(broadcast.id)
+        assert (await world.get(broadcast.id)).sending_since == morning
+        await world.hold_until(broadcast.id, morning - dt.timedelta(hours=1))  # never moved back
+        assert (await world.get(broadcast.id)).sending_since == morning
+
+
 async def test_database_refuses_bad_rows(db, world) -> None:
     with pytest.raises(Exception, match="CHECK"):
         await db.execute_write("INSERT INTO broadcasts (text_nl, status) VALUES ('x', 'sending')")  # never queued

@@ -23,7 +23,7 @@ async def test_blank_database_gets_every_migration(db_path: str) -> None:
         assert "outcome" in await columns(db, "unanswered_questions")
         assert await columns(db, "broadcasts") == [
             "id", "created_by", "text_nl", "text_en", "photo", "status", "send_at", "quiet_override", "recipients",
-            "created_at", "queued_at", "finished_at", "progress_chat", "progress_message"]
+            "created_at", "queued_at", "finished_at", "progress_chat", "progress_message", "sending_since"]
         assert await columns(db, "broadcast_audience") == ["broadcast_id", "kind", "code"]
         assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
     finally:
