@@ -62,3 +62,16 @@ def test_language_from_telegram() -> None:
     assert locales.language_from_telegram("en") == "en"
     assert locales.language_from_telegram("pl") == "en"
     assert locales.language_from_telegram(None) == "nl"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_commands_in_messages_are_that_languages_names(language: str) -> None:
+    """An English message names /idea, /mine, /manageconsultation; a Dutch one /idee, /mijn, /inspraakbeheer."""
+    from flows.assistant import route_table
+
+    names = {command.name_in(language) for command in route_table().commands()}
+    with po_path(language).open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    wrong = sorted({f"/{name} in {message.id!r}" for message in catalog if message.id and message.string
+                    for name in re.findall(r"(?<![\w/])/([a-z]+)\b", str(message.string)) if name not in names})
+    assert not wrong, wrong
