@@ -6,7 +6,7 @@ Three kinds of evidence say what a question is about:
   ("initiatiefraad", "wijkraad") and strict about words of other subjects ("paspoort");
 - the semantic scorer (semantic.py): a multilingual sentence model, which recognises phrasings
   nobody wrote before, also in Turkish or Polish, but finds every question a bit like something;
-- the classifier (classifier.py), which learnt from some 5,000 labelled questions how to weigh the
+- the classifier (classifier.py), which learnt from some 6,000 labelled questions how to weigh the
   first two: it gives each topic, "other municipal matters" and "not in the sources" a probability.
 
 The best topic is answered directly when its probability is clear, with a question "Bedoelt u…?"
