@@ -95,6 +95,7 @@ def build_application(
                                                                retention_days=settings.retention_days,
                                                                email=settings.smtp is not None)
         dispatcher.residents = assistant.services.residents  # one cache knows who is inactive
+        assistant.services.broadcast_stopped = dispatcher.broadcast_stopped  # paused: not even what it took
         assistant.services.submissions_per_hour = settings.submissions_per_hour
         staff = StaffRepository(db)
 

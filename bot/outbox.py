@@ -10,6 +10,12 @@ says, so replies to residents who just wrote still go first.
 Crash safety: a row is marked sent only after Telegram accepted it. A kill in between sends
 at most the messages that were in flight once more; nothing is skipped.
 
+Paused and cancelled broadcasts: the rows taken wait in memory for their turn. A broadcast's
+message is withdrawn, not sent, when its broadcast is known to be stopped (bot/stopped_broadcasts.py)
+before its first request goes out (pacing/handover.py): the row is left as it is, pending while
+paused (it goes after the resume) or parked by the cancellation. Withdrawing writes nothing, so a
+crash cannot lose or repeat a message through it.
+
 When Telegram says no:
 - 429 (too many requests): the pacer waits ``retry_after`` and retries the same message; if it
   keeps being refused, the row stays pending until then (never counted as failed);
@@ -31,9 +37,10 @@ from dataclasses import dataclass
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.stopped_broadcasts import StoppedBroadcasts
 from bot.telegram_adapter import send_replies
 from flows.types import Reply
-from pacing import CURRENT_LANE, lane_for_priority
+from pacing import CURRENT_HANDOVER, CURRENT_LANE, Clock, Handover, MonotonicClock, Withdrawn, lane_for_priority
 from pacing.ratelimiter import retry_seconds
 from storage import OutboxRepository
 from storage.delivery import DeliveryLoop
@@ -45,6 +52,9 @@ log = logging.getLogger(__name__)
 MAX_IN_FLIGHT = 100  # chats served at once; the pacer decides when each actually goes
 NETWORK_ATTEMPTS = 30  # back-off doubles up to 10 minutes: about four hours of outage
 AMBIGUOUS = "ambiguous timeout"
+# Seconds between reads of the status of the broadcasts with rows in flight: how soon a pause or
+# cancellation by another process (the command line) stops them. In this process it is at once.
+STATUS_CHECK = 1.0
 
 
 @dataclass
@@ -54,6 +64,7 @@ class DeliveryStats:
     failed: int = 0
     postponed: int = 0  # 429 or network trouble: tried again later
     ambiguous: int = 0
+    withdrawn: int = 0  # a paused or cancelled broadcast's, not sent
 
 
 class OutboxDispatcher(DeliveryLoop):
@@ -61,14 +72,20 @@ class OutboxDispatcher(DeliveryLoop):
     label = "outbox"
 
     def __init__(self, bot: Bot, outbox: OutboxRepository, residents: ResidentRepository | None = None, *,
-                 interval: float = 5.0, max_in_flight: int = MAX_IN_FLIGHT) -> None:
+                 interval: float = 5.0, max_in_flight: int = MAX_IN_FLIGHT, clock: Clock | None = None) -> None:
         super().__init__(interval=interval)  # kick, start, stop and the rounds in the background
         self._bot = bot
         self._outbox = outbox
         # the assistant's own repository, so its cache learns who is inactive
         self.residents = residents
         self._max_in_flight = max_in_flight
+        self._clock = clock or MonotonicClock()
+        self.stopped = StoppedBroadcasts()
         self.stats = DeliveryStats()
+
+    def broadcast_stopped(self, broadcast_id: int) -> None:
+        """Staff paused or cancelled it (committed): what of it is in flight and not yet sent stays unsent."""
+        self.stopped.stopped(broadcast_id)
 
     async def deliver(self) -> int:
         """Send everything that is due, until nothing is left; return how many were sent."""
@@ -76,24 +93,21 @@ class OutboxDispatcher(DeliveryLoop):
             self._outbox.check_writable()  # never send what could not be marked sent afterwards
             before = self.stats.sent
             in_flight: dict[asyncio.Task[None], OutboxMessage] = {}
+            checked = self._clock.now()  # when the status of the broadcasts in flight was last read
             try:
                 while True:
                     self._wake.clear()
-                    room = self._max_in_flight - len(in_flight)
-                    if room > 0:
-                        busy = {m.chat_id for m in in_flight.values()}
-                        for message in await self._outbox.pending(room, exclude_chats=busy):
-                            if message.chat_id in busy:
-                                continue  # its next message, once this one is done
-                            busy.add(message.chat_id)
-                            in_flight[asyncio.create_task(self._deliver_one(message))] = message
+                    await self._take(in_flight)
                     if not in_flight:
                         break
-                    woken = asyncio.ensure_future(self._wake.wait())
-                    done, _ = await asyncio.wait({*in_flight, woken}, return_when=asyncio.FIRST_COMPLETED)
-                    woken.cancel()
-                    for task in done:
-                        in_flight.pop(task, None)  # type: ignore[call-overload]
+                    held = {m.broadcast_id for m in in_flight.values() if m.broadcast_id is not None}
+                    if not held:
+                        checked = self._clock.now()  # nothing to check (a batch is checked as it is taken)
+                    kicked = await self._wait(in_flight, checked + STATUS_CHECK if held else None)
+                    # kicked: staff may have paused, resumed or cancelled; else at least every STATUS_CHECK
+                    if held and (kicked or self._clock.now() >= checked + STATUS_CHECK):
+                        await self._check_status(held)
+                        checked = self._clock.now()
             finally:
                 for task in in_flight:  # stopped: what was in flight stays pending
                     task.cancel()
@@ -101,10 +115,59 @@ class OutboxDispatcher(DeliveryLoop):
                     await asyncio.gather(*in_flight, return_exceptions=True)
             return self.stats.sent - before
 
+    async def _take(self, in_flight: dict[asyncio.Task[None], OutboxMessage]) -> None:
+        """Start sending the next due rows, up to MAX_IN_FLIGHT, one per chat."""
+        room = self._max_in_flight - len(in_flight)
+        if room <= 0:
+            return
+        busy = {m.chat_id for m in in_flight.values()}
+        read = self.stopped.reading()
+        batch = await self._outbox.pending(room, exclude_chats=busy)
+        # taking them is a check too: none of their broadcasts was paused or cancelled when they were read
+        self.stopped.read(read, sending={m.broadcast_id for m in batch if m.broadcast_id is not None})
+        for message in batch:
+            if message.chat_id in busy:
+                continue  # its next message, once this one is done
+            busy.add(message.chat_id)
+            in_flight[asyncio.create_task(self._deliver_one(message))] = message
+
+    async def _wait(self, in_flight: dict[asyncio.Task[None], OutboxMessage], until: float | None) -> bool:
+        """Until a message is done, a kick, or ``until`` (clock time); forget the done; True when kicked."""
+        woken = asyncio.ensure_future(self._wake.wait())
+        timer = asyncio.ensure_future(self._clock.sleep(until - self._clock.now())) if until is not None else None
+        try:
+            done, _ = await asyncio.wait({*in_flight, woken, *([timer] if timer else [])},
+                                         return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+            if timer is not None:
+                timer.cancel()
+        for task in done:
+            in_flight.pop(task, None)  # type: ignore[call-overload]
+        return woken in done
+
+    async def _check_status(self, broadcast_ids: set[int]) -> None:
+        """Read whether the broadcasts with rows in flight are still sending: one query, not one per message."""
+        read = self.stopped.reading()
+        stopped = await self._outbox.stopped_broadcasts(broadcast_ids)
+        self.stopped.read(read, sending=broadcast_ids - stopped, stopped=stopped)
+
     async def _deliver_one(self, message: OutboxMessage) -> None:
         CURRENT_LANE.set(lane_for_priority(message.priority))  # this task's sends, in this lane
+        handover = None
+        if message.broadcast_id is not None:  # withdrawn if its broadcast stops before it goes
+            broadcast_id = message.broadcast_id
+            handover = Handover(lambda: broadcast_id not in self.stopped)
+            CURRENT_HANDOVER.set(handover)
         try:
+            if handover is not None and not handover.wanted():
+                raise Withdrawn  # stopped before it even asked for a turn
             await send_replies(self._bot, message.chat_id, [Reply.from_dict(message.payload)])
+        except Withdrawn:
+            # nothing of it went: the row stays as it is, pending while paused or parked by the cancellation
+            self.stats.withdrawn += 1
+            log.debug("outbox message %s not sent: broadcast %s was paused or cancelled", message.id,
+                      message.broadcast_id)
         except RetryAfter as exc:
             self.stats.postponed += 1
             await self._outbox.mark_later(message, retry_seconds(exc), f"flood control: {exc}")

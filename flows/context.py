@@ -57,6 +57,9 @@ class Services:
     email_enabled: bool = False
     # Called after messages were queued in the outbox, so a channel can deliver them at once.
     notify: Callable[[], None] = field(default=lambda: None)
+    # Called with a broadcast's id right after staff paused or cancelled it, so the sender does not hand over
+    # what of it it already took from the outbox (bot/stopped_broadcasts.py).
+    broadcast_stopped: Callable[[int], None] = field(default=lambda broadcast_id: None)
     # Called after something that changes a schedule was saved (a window, a digest setting).
     schedule_changed: Callable[[], None] = field(default=lambda: None)
 

@@ -305,6 +305,8 @@ async def _manage(ctx: Context, member: StaffMember, what: str, broadcast_id: in
         return [Reply(_("Not cancelled: message #{id} goes on.").format(id=broadcast_id), edit=True)]
     action = {"pause": repo.pause, "resume": repo.resume, "cancelyes": repo.cancel}[what]
     if await action(broadcast_id, member.user_id):
+        if what != "resume":  # first: the messages the sender already took must not go either
+            ctx.services.broadcast_stopped(broadcast_id)
         if what == "cancelyes":  # the starter's progress message (no longer edited by the duties) says it too
             await show_cancelled(ctx.services.content, repo, broadcast_id, member.user_id, utc_now())
         ctx.services.notify()

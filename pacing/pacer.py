@@ -16,7 +16,10 @@ chat, and answers 429 (``retry_after``) beyond that. Every send asks the pacer f
   does not say which limit was exceeded, so the pacer reasons: a chat that had another message
   within the last two seconds may have hit its own limit (hold that chat only); a chat that had
   none cannot have, so the overall budget was exceeded and the whole bot is held; so it is too
-  when 429s come for two different chats within a second.
+  when 429s come for two different chats within a second;
+- a request may say it is no longer wanted (``wanted``: a paused broadcast's message): when its
+  turn would come it gets :class:`~pacing.handover.Withdrawn` instead, and the turn goes to the
+  next.
 
 Both rates are used at ``SAFETY`` (97 %) so that timing jitter never pushes a second past
 Telegram's limit.
@@ -33,9 +36,11 @@ import itertools
 import logging
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pacing.clock import Clock, MonotonicClock
+from pacing.handover import Withdrawn
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +76,7 @@ class _Waiter:
     chat_id: int | None = field(compare=False)
     future: asyncio.Future[None] = field(compare=False)
     since: float = field(compare=False, default=0.0)  # when it began waiting
+    wanted: Callable[[], bool] | None = field(compare=False, default=None)
 
 
 @dataclass
@@ -78,6 +84,7 @@ class PacerStats:
     granted: int = 0
     rate_limited: int = 0  # 429s reported
     global_holds: int = 0  # of which held the whole bot
+    withdrawn: int = 0  # requests no longer wanted when their turn came
 
 
 class Pacer:
@@ -99,11 +106,15 @@ class Pacer:
         self._task: asyncio.Task[None] | None = None
         self.stats = PacerStats()
 
-    async def turn(self, chat_id: int | None, lane: Lane | None = None) -> None:
-        """Wait until a message to ``chat_id`` may be sent now (``None``: counts only overall)."""
+    async def turn(self, chat_id: int | None, lane: Lane | None = None, *,
+                   wanted: Callable[[], bool] | None = None) -> None:
+        """Wait until a message to ``chat_id`` may be sent now (``None``: counts only overall).
+
+        ``wanted`` is asked when the turn would be given: False raises Withdrawn, and the turn is not used."""
         lane = CURRENT_LANE.get() if lane is None else lane
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiting, _Waiter((-int(lane), next(self._order)), chat_id, future, self.clock.now()))
+        heapq.heappush(self._waiting, _Waiter((-int(lane), next(self._order)), chat_id, future, self.clock.now(),
+                                              wanted))
         self._ensure_running()
         self._wake.set()
         await future  # a turn granted to a request cancelled meanwhile is simply unused
@@ -186,6 +197,10 @@ class Pacer:
         while self._waiting:
             waiter = heapq.heappop(self._waiting)
             if waiter.future.done():
+                continue
+            if waiter.wanted is not None and not waiter.wanted():
+                waiter.future.set_exception(Withdrawn())
+                self.stats.withdrawn += 1
                 continue
             chat_ready = self._next_in_chat.get(waiter.chat_id, 0.0) if waiter.chat_id is not None else 0.0
             if chat_ready > now:

@@ -7,6 +7,10 @@ press, setting the command menu) goes at once. On a 429 the pacer holds that cha
 the overall budget was exceeded, the bot) and the same call is tried again, up to
 ``max_retries`` times; then the RetryAfter goes to the caller (the outbox keeps the message
 pending and tries it later).
+
+A message the outbox sender may still withdraw (``CURRENT_HANDOVER``: a broadcast's) is asked,
+when its turn comes and once more right before the request goes out, whether it is still wanted;
+if not, :class:`~pacing.handover.Withdrawn` goes to the caller and nothing is sent.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from pacing.handover import CURRENT_HANDOVER
 from pacing.pacer import Lane, Pacer
 
 log = logging.getLogger(__name__)
@@ -68,12 +73,17 @@ class PacingRateLimiter(BaseRateLimiter[Lane]):
             return await callback(*args, **kwargs)
         chat = data.get("chat_id")
         chat_id = chat if isinstance(chat, int) else None  # an @channelname: paced overall only
+        handover = CURRENT_HANDOVER.get()
         attempt = 0
         while True:
-            await self.pacer.turn(chat_id, rate_limit_args)
+            await self.pacer.turn(chat_id, rate_limit_args, wanted=handover.wanted if handover else None)
+            # the last moment it can be withdrawn: nothing is awaited between this and the request
+            first = handover is not None and handover.hand_over()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
+                if first and handover is not None:
+                    handover.refused()  # Telegram took nothing: it may still be withdrawn
                 self.pacer.rate_limited(chat_id, retry_seconds(exc))
                 attempt += 1
                 if attempt > self.max_retries:

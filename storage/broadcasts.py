@@ -240,7 +240,8 @@ class BroadcastRepository:
         return parse_time(row[0]) if row and row[0] else None
 
     async def pause(self, broadcast_id: int, actor: int | None = None) -> bool:
-        """Hold its unsent messages (the dispatcher skips them). False when it is not sending."""
+        """Hold its unsent messages (the dispatcher skips them, and withdraws those it had taken but not yet
+        handed to Telegram, bot/stopped_broadcasts.py). False when it is not sending."""
         return await self._set_status(broadcast_id, "paused", ("sending",), actor)
 
     async def resume(self, broadcast_id: int, actor: int | None = None) -> bool:
@@ -366,7 +367,8 @@ class BroadcastRepository:
             "WITH run AS (SELECT COALESCE(sending_since, queued_at) AS since FROM broadcasts WHERE id = ?)"
             " SELECT COUNT(sent_at) AS sent,"
             " SUM(sent_at IS NULL AND failed_at IS NULL) AS pending,"
-            # a row the dispatcher had already taken when it was cancelled may still have been sent
+            # a row handed to Telegram before the dispatcher knew of the cancellation was sent all the same
+            # (in this process it knows at once; a cancellation by the command line within a second)
             f" SUM(sent_at IS NULL AND failed_at IS NOT NULL AND last_error IS NOT ? AND {_BLOCKED}) AS blocked,"
             f" SUM(sent_at IS NULL AND failed_at IS NOT NULL AND last_error IS NOT ? AND NOT {_BLOCKED}) AS failed,"
             " SUM(sent_at IS NULL AND failed_at IS NOT NULL AND last_error IS ?) AS cancelled,"

@@ -28,14 +28,17 @@ class OutboxMessage:
     attempts: int
     priority: int = 0  # higher first; below 0 a broadcast
     last_error: str | None = None
+    # the broadcast this message is one recipient's copy of (not set for its progress messages to staff)
+    broadcast_id: int | None = None
 
 
-COLUMNS = "id, chat_id, payload, attempts, priority, last_error"
+COLUMNS = ("id, chat_id, payload, attempts, priority, last_error,"
+           " CASE WHEN kind = 'broadcast' THEN broadcast_id END AS broadcast_id")
 
 
 def _message(r: aiosqlite.Row) -> OutboxMessage:
     return OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"], r["priority"],
-                         r["last_error"])
+                         r["last_error"], r["broadcast_id"])
 
 
 async def enqueue(conn: aiosqlite.Connection, chat_id: int, payload: dict[str, Any],
@@ -105,6 +108,15 @@ class OutboxRepository:
             " ORDER BY priority DESC, id LIMIT ?",
             (now, *exclude, limit))
         return [_message(r) for r in rows]
+
+    async def stopped_broadcasts(self, broadcast_ids: Collection[int]) -> set[int]:
+        """Those of ``broadcast_ids`` that are no longer sending (paused, cancelled): their messages wait."""
+        ids = tuple(broadcast_ids)
+        if not ids:
+            return set()
+        rows = await self._db.fetchall(f"SELECT id FROM broadcasts WHERE id IN ({','.join('?' * len(ids))})"
+                                       " AND status != 'sending'", ids)
+        return {r["id"] for r in rows}
 
     async def claim_email(self, limit: int = 20, *, lease: dt.timedelta = EMAIL_LEASE) -> list[EmailMessage]:
         """Take the e-mails that are due, so no other process sends them meanwhile.

@@ -212,6 +212,25 @@ async def test_pause_resume_cancel_from_the_progress_message(assistant, db) -> N
     assert "niet beheren" in text_of(await person.press("om:pause:99"))
 
 
+async def test_pause_and_cancel_tell_the_sender_at_once(assistant, db) -> None:
+    stopped: list[int] = []
+    assistant.services.broadcast_stopped = stopped.append  # the outbox sender, in the running bot
+    person = Resident(assistant, NOORD)
+    await compose(person)
+    await person.press("om:sdl")
+    await person.press("om:sd:noord")
+    await person.press("om:now")
+    await person.press("om:send")
+    await person.press("om:pause:1")
+    assert stopped == [1]
+    await person.press("om:pause:1")  # already paused: nothing changed
+    await person.press("om:resume:1")
+    await person.press("om:cancel:1")  # only the question
+    assert stopped == [1]
+    await person.press("om:cancelyes:1")
+    assert stopped == [1, 1]
+
+
 async def test_cancelled_by_a_colleague_shows_on_the_starters_progress_message(assistant, db) -> None:
     starter, colleague = Resident(assistant, NOORD), Resident(assistant, STAFF)
     await compose(starter)

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from telegram.error import RetryAfter
 
-from pacing import Lane, ManualClock, Pacer, PacingRateLimiter
+from pacing import CURRENT_HANDOVER, Handover, Lane, ManualClock, Pacer, PacingRateLimiter, Withdrawn
 from pacing.pacer import SAFETY
 
 
@@ -187,3 +187,83 @@ async def test_rate_limiter_gives_up_after_max_retries_and_lets_other_calls_thro
     with pytest.raises(RetryAfter):
         await task
     assert len(call.attempts) == 2
+
+
+async def test_a_waiter_no_longer_wanted_is_withdrawn_without_using_a_turn(clock_and_pacer) -> None:
+    clock, pacer = clock_and_pacer
+    sends = Sends(pacer)
+    sends.ask("first", 1, Lane.BROADCAST)
+    await clock.advance(0)
+    withdrawn = asyncio.create_task(pacer.turn(2, Lane.BROADCAST, wanted=lambda: False))  # its broadcast paused
+    sends.ask("third", 3, Lane.BROADCAST)
+    await clock.advance(0.04)  # one spacing: one turn
+    with pytest.raises(Withdrawn):
+        await withdrawn
+    assert sends.names() == ["first", "third"]  # the withdrawn one's turn went to the next
+    assert pacer.stats.withdrawn == 1 and pacer.stats.granted == 2
+
+
+class Paused:
+    """Whether a broadcast is stopped, as the outbox sender knows it."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def handover(self) -> Handover:
+        return Handover(lambda: not self.stopped)
+
+
+def send_as(limiter: PacingRateLimiter, handover: Handover, call: FakeCall, endpoint: str = "sendMessage"):
+    """A request of the outbox sender for one message, with its handover in the task's context."""
+    async def go():
+        CURRENT_HANDOVER.set(handover)
+        return await limiter.process_request(call, (), {}, endpoint, {"chat_id": 5}, Lane.BROADCAST)
+
+    return asyncio.create_task(go())
+
+
+async def test_rate_limiter_withdraws_a_message_stopped_while_it_waits(clock_and_pacer) -> None:
+    clock, pacer = clock_and_pacer
+    limiter = PacingRateLimiter(pacer)
+    broadcast = Paused()
+    first, held = FakeCall(clock, refusals=0), FakeCall(clock, refusals=0)
+    send_as(limiter, broadcast.handover(), first)
+    waiting = send_as(limiter, broadcast.handover(), held)
+    await clock.advance(0)
+    assert len(first.attempts) == 1 and held.attempts == []  # the second waits for its chat's turn
+    broadcast.stopped = True
+    await clock.advance(2)
+    with pytest.raises(Withdrawn):
+        await waiting
+    assert held.attempts == [] and pacer.stats.withdrawn == 1 and pacer.stats.granted == 1
+
+
+async def test_rate_limiter_sends_the_rest_of_a_message_whose_first_request_went(clock_and_pacer) -> None:
+    clock, pacer = clock_and_pacer
+    limiter = PacingRateLimiter(pacer)
+    broadcast = Paused()
+    handover = broadcast.handover()
+    photo, text = FakeCall(clock, refusals=0), FakeCall(clock, refusals=0)
+    sent = send_as(limiter, handover, photo, "sendPhoto")
+    await clock.advance(0)
+    assert await sent == {"ok": True}
+    broadcast.stopped = True  # between the photo and its text
+    task = send_as(limiter, handover, text)
+    await clock.advance(2)
+    assert await task == {"ok": True}  # half a message would be worse
+    assert len(photo.attempts) == len(text.attempts) == 1
+
+
+async def test_rate_limiter_may_withdraw_a_message_telegram_refused_with_429(clock_and_pacer) -> None:
+    clock, pacer = clock_and_pacer
+    limiter = PacingRateLimiter(pacer)
+    broadcast = Paused()
+    call = FakeCall(clock, refusals=1, retry_after=3)
+    task = send_as(limiter, broadcast.handover(), call)
+    await clock.advance(1)
+    assert len(call.attempts) == 1  # refused: nothing of it went
+    broadcast.stopped = True
+    await clock.advance(3)
+    with pytest.raises(Withdrawn):
+        await task
+    assert len(call.attempts) == 1
