@@ -22,7 +22,14 @@ from content import Content
 from content.geography import Geography
 from content.textfold import fold
 from flows import windows as rules
-from flows.broadcast_view import MAX_TEXT, audience_stadsdelen, describe_audience, payloads, show_cancelled
+from flows.broadcast_view import (
+    MAX_TEXT,
+    audience_stadsdelen,
+    describe_audience,
+    payloads,
+    rate_of,
+    show_cancelled,
+)
 from flows.permissions import may_manage
 from locales import format_moment, use_language
 from scheduling.quiet import next_allowed
@@ -168,7 +175,8 @@ async def _status(content: Content, repo: BroadcastRepository, broadcast: Broadc
           f"{progress.failed}" + (f" · cancelled {progress.cancelled}" if progress.cancelled else ""))
     if broadcast.status in ("sending", "paused"):
         held = " (paused: nothing is sent until resumed)" if broadcast.status == "paused" else ""
-        print(f"estimated time left: {_seconds(progress.seconds_left())} at {SEND_RATE:g} messages/s{held}")
+        rate = rate_of(progress, utc_now())  # as the progress message: this run's rate, once measurable
+        print(f"estimated time left: {_seconds(progress.seconds_left(rate))} at {rate:.3g} messages/s{held}")
 
 
 def _seconds(seconds: float) -> str:

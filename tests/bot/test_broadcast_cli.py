@@ -82,6 +82,24 @@ def test_send_status_list_cancel(db_file, capsys) -> None:
     assert code == 2 and err.strip() == "wijkwijzer: ID 1 is cancelled: cancel does not apply"
 
 
+def test_status_estimates_at_the_rate_measured(db_file, capsys, clock) -> None:
+    """Like the progress message: the rate of this run of sending, not the planned 27 a second."""
+    run(capsys, "send", "--text", "Hallo", "--audience", "all")
+
+    async def deliver(count: int) -> None:
+        db = await Database.open(db_file)
+        outbox = OutboxRepository(db)
+        for message in (await outbox.pending())[:count]:
+            await outbox.mark_sent(message.id)
+        await db.close()
+
+    asyncio.run(deliver(1))
+    clock.advance(seconds=20)
+    asyncio.run(deliver(1))  # 2 sent in 20 seconds: 0.1 a second, 1 to go
+    out = run(capsys, "status", "1")[1]
+    assert "sent 2 · pending 1" in out and "estimated time left: 10 s at 0.1 messages/s" in out
+
+
 def test_planned_and_quiet_hours(db_file, capsys, clock) -> None:
     code, out, _err = run(capsys, "send", "--text", "Morgen", "--audience", "all", "--at", "2026-12-01 23:00")
     assert code == 0 and out.strip() == ("Broadcast 1: 3 recipients now, planned for Wednesday 2 December 2026, "
