@@ -297,11 +297,8 @@ def mostly_other_script(text: str) -> bool:
     even when the FAQ's own words ("wijkplatform", "subsidie") stand among them in Latin letters."""
     words = [[ch for ch in word if ch.isalpha()] for word in text.split()]
     words = [letters for letters in words if letters]
-    other = sum(not any(ch.lower() in _LATIN or "\u00c0" <= ch <= "\u024f" for ch in letters) for letters in words)
+    other = sum(not any(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters) for letters in words)
     return other * 2 > len(words)
-
-
-_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
 def _offer(ranked: tuple[tuple[str, float], ...], floor: float) -> tuple[str, ...]:
