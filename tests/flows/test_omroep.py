@@ -8,6 +8,7 @@ import json
 import pytest
 
 from flows import Incoming, InputKind
+from flows.types import Reply
 from storage import FollowingRepository, ResidentRepository, StaffRepository
 from storage.broadcasts import BroadcastRepository
 from storage.timestamps import ManualClock, use_clock
@@ -55,6 +56,17 @@ async def compose(person: Resident, text: str = "Informatieavond wijkplatform op
     assert "Engelse versie" in text_of(await person.say(text))
     replies = await (person.say(english) if english else person.press("om:skip"))
     assert "Wie moet het krijgen?" in text_of(replies)
+
+
+async def send_to_noord(person: Resident, *, at: str | None = None, message_id: int | None = None) -> list[Reply]:
+    """Compose, address the followers in stadsdeel Noord, and send now (or plan it ``at`` a typed moment);
+    ``message_id``: of the summary pressed, which becomes the progress message."""
+    await compose(person)
+    await person.press("om:sdl")
+    await person.press("om:sd:noord")
+    await (person.say(at) if at else person.press("om:now"))
+    return await person.send(Incoming(person.user_id, InputKind.CHOICE, text="om:send",
+                                      language_code=person.language_code, message_id=message_id))
 
 
 async def test_staff_sends_to_everyone_who_follows_something(assistant, db) -> None:
@@ -183,11 +195,7 @@ async def test_typed_send_time(assistant, db) -> None:
 
 async def test_pause_resume_cancel_from_the_progress_message(assistant, db) -> None:
     person = Resident(assistant, NOORD)
-    await compose(person)
-    await person.press("om:sdl")
-    await person.press("om:sd:noord")
-    await person.press("om:now")
-    await person.send(Incoming(NOORD, InputKind.CHOICE, text="om:send", language_code="nl", message_id=555))
+    await send_to_noord(person, message_id=555)
     paused = await person.press("om:pause:1")
     assert paused[0].edit and "Gepauzeerd" in paused[0].text and actions_of(paused) == ["om:resume:1", "om:cancel:1"]
     assert (await BroadcastRepository(db, {}).get(1)).status == "paused"
@@ -216,11 +224,7 @@ async def test_pause_and_cancel_tell_the_sender_at_once(assistant, db) -> None:
     stopped: list[int] = []
     assistant.services.broadcast_stopped = stopped.append  # the outbox sender, in the running bot
     person = Resident(assistant, NOORD)
-    await compose(person)
-    await person.press("om:sdl")
-    await person.press("om:sd:noord")
-    await person.press("om:now")
-    await person.press("om:send")
+    await send_to_noord(person)
     await person.press("om:pause:1")
     assert stopped == [1]
     await person.press("om:pause:1")  # already paused: nothing changed
@@ -233,11 +237,7 @@ async def test_pause_and_cancel_tell_the_sender_at_once(assistant, db) -> None:
 
 async def test_cancelled_by_a_colleague_shows_on_the_starters_progress_message(assistant, db) -> None:
     starter, colleague = Resident(assistant, NOORD), Resident(assistant, STAFF)
-    await compose(starter)
-    await starter.press("om:sdl")
-    await starter.press("om:sd:noord")
-    await starter.press("om:now")
-    await starter.send(Incoming(NOORD, InputKind.CHOICE, text="om:send", language_code="nl", message_id=555))
+    await send_to_noord(starter, message_id=555)
     await ResidentRepository(db).set_language(NOORD, "en")  # the starter's language, not the colleague's
     assert "Bericht #1 annuleren?" in text_of(await colleague.press("om:cancel:1"))
     [outcome] = await colleague.press("om:cancelyes:1")
@@ -255,12 +255,7 @@ async def test_cancelled_by_a_colleague_shows_on_the_starters_progress_message(a
 
 async def test_planned_broadcast_cancelled_by_a_colleague(assistant, db) -> None:
     starter, colleague = Resident(assistant, NOORD), Resident(assistant, STAFF)
-    await compose(starter)
-    await starter.press("om:sdl")
-    await starter.press("om:sd:noord")
-    await starter.say("15-12-2026 10:00")
-    planned = await starter.send(Incoming(NOORD, InputKind.CHOICE, text="om:send", language_code="nl",
-                                          message_id=556))
+    planned = await send_to_noord(starter, at="15-12-2026 10:00", message_id=556)
     assert "Gepland voor" in text_of(planned) and actions_of(planned) == ["om:cancel:1"]
     assert "nog niet verstuurd" in text_of(await colleague.press("om:cancel:1"))
     [outcome] = await colleague.press("om:cancelyes:1")
