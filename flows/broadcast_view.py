@@ -138,7 +138,7 @@ async def show_cancelled(content: Content, repo: BroadcastRepository, broadcast_
     by_colleague = actor != broadcast.progress_chat
     with use_language(await repo.starter_language(broadcast)):
         reply = progress_reply(content, broadcast, await repo.progress(broadcast_id), now, by_colleague=by_colleague)
-    payloads = [reply.to_dict()] if broadcast.progress_message is not None else []
+    messages = [reply.to_dict()] if broadcast.progress_message is not None else []
     if by_colleague:
-        payloads.append(Reply(reply.text).to_dict())  # no buttons, no edit: a new message
-    return len(payloads) if payloads and await repo.queue_progress(broadcast, *payloads) else 0
+        messages.append(Reply(reply.text).to_dict())  # no buttons, no edit: a new message
+    return len(messages) if messages and await repo.queue_progress(broadcast, *messages) else 0
