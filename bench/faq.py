@@ -18,7 +18,10 @@ municipal matter: the general contact). Both ``none`` and ``offtopic`` count as 
 when the reply is no topic answer; an ``offtopic`` question answered with a topic (and its source
 line) is counted apart, and must be zero. Items with ``lang`` (tr, pl) must at least reach their topic
 as a direct answer or among the "Did you mean…?" buttons; as they never get a direct answer (answers are
-Dutch or English), the last column gives top-1 on the Dutch and English answerable questions alone.
+Dutch or English), the column "top-1 nl/en" gives top-1 on the Dutch and English answerable questions alone.
+The last column adds, for those, the questions whose right topic was the first "Did you mean…?" button: the
+resident is one tap from the answer. It is not top-1 (the goal counts direct answers only), but it shows
+how many of the misses were a doubt rather than a wrong or missing answer.
 
 Goals (issue 11): >= 95 % top-1 on answerable questions, >= 95 % honest fallback, no off-topic
 question with a topic answer; combined p99 < 5 ms per question, process RSS growth < 150 MB and
@@ -104,7 +107,7 @@ def answered(resolution) -> str | None:
 
 def score(matcher: Matcher, items: list[dict], vectors: list, mode: str) -> dict:
     correct = fallback = offtopic_answered = uncertain = 0
-    foreign_ok = foreign = foreign_correct = 0
+    foreign_ok = foreign = foreign_correct = first_offered = 0
     errors = []
     for item, vector in zip(items, vectors):
         resolution = matcher.resolve(item["q"], "nl", vector, mode=mode)
@@ -125,8 +128,11 @@ def score(matcher: Matcher, items: list[dict], vectors: list, mode: str) -> dict
             correct += 1
             foreign_correct += bool(item.get("lang"))
         else:
+            if resolution.kind == "uncertain" and resolution.suggestions[:1] == (expect,) and not item.get("lang"):
+                first_offered += 1
             errors.append((item["q"], expect, f"{resolution.kind} {resolution.topic_id or ''}"))
-    return {"correct": correct, "native": correct - foreign_correct, "fallback": fallback,
+    return {"correct": correct, "native": correct - foreign_correct, "first_offered": first_offered,
+            "fallback": fallback,
             "offtopic_answered": offtopic_answered, "uncertain": uncertain, "foreign": foreign,
             "foreign_ok": foreign_ok, "errors": errors}
 
@@ -180,7 +186,7 @@ def main() -> None:
     all_items = []
     totals: dict[tuple[bool, str], list[int]] = {}
     print(f"{'set':22} {'n':>4} {'mode':9} {'top-1':>15} {'fallback':>13} {'offtopic answered':>17} "
-          f"{'did you mean':>12} {'tr/pl':>6} {'top-1 nl/en':>14}")
+          f"{'did you mean':>12} {'tr/pl':>6} {'top-1 nl/en':>14} {'+ first offered':>15}")
     for path, cross in sets(args):
         items = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
         for item in items:
@@ -204,7 +210,8 @@ def main() -> None:
                   f"{s['correct'] / max(answerable, 1):6.1%} {s['correct']:>3}/{answerable:<3}  "
                   f"{s['fallback'] / max(unanswerable, 1):6.1%} {s['fallback']:>2}/{unanswerable:<2} "
                   f"{s['offtopic_answered']:>17} {s['uncertain'] / len(items):12.1%} {foreign:>6} "
-                  f"{s['native'] / max(native, 1):6.1%} {s['native']:>3}/{native:<3}")
+                  f"{s['native'] / max(native, 1):6.1%} {s['native']:>3}/{native:<3} "
+                  f"{(s['native'] + s['first_offered']) / max(native, 1):15.1%}")
             if args.show_errors and mode == COMBINED:
                 for question, expected, got in s["errors"]:
                     print(f"    expected {expected:26} got {got:34} {question}")

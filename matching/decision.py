@@ -13,8 +13,9 @@ The best topic is answered directly when its probability is clear, with a questi
 when it is only fair, and honestly not at all when it is low or when "not in the sources" is the most
 likely. Questions about other municipal matters (passports, waste, parking) get the municipality's
 general contact, never a topic answer. A question in another language (hardly a word the FAQ knows, or
-mostly words in another script) never gets a direct answer, only "Bedoelt u…?" with the classifier's likely
-topics. Every decision carries its reason, for ``wijkwijzer explain``.
+mostly words in another script) gets "Bedoelt u…?" with the classifier's likely topics; a direct answer
+only when the classifier is very sure of one topic and the question is written in Latin letters. Every
+decision carries its reason, for ``wijkwijzer explain``.
 """
 
 from __future__ import annotations
@@ -47,10 +48,13 @@ NEARBY_SEMANTIC = 0.5  # a topic offered under "I do not know" is at least this 
 NO_MEANING = 0.3  # a text whose meaning is this far from every example is no question the FAQ can place
 SMALLTALK = 0.8  # a greeting or thanks the lexical matcher did not recognise: only when this likely
 OFFTOPIC = 0.3  # "not in the sources" is most likely, but other municipal matters this likely: general contact
-# A question in a language the FAQ has no words for (Turkish, Polish: coverage below FOREIGN) gets
-# "Did you mean…?" with the classifier's likely topics, when the sentence model finds a similar
-# meaning (FOREIGN_SEMANTIC) or the classifier is this sure of one topic (FOREIGN_SURE: a Turkish question
-# about what the subsidy pays for got 0.97 but no example closer than 0.50); never a direct answer.
+# A question the FAQ has hardly a word for (coverage below FOREIGN: Turkish, Polish, but also "wijkplatform
+# betekenis" or "how to complain about a wijkplatform", whose other words the FAQ does not use) gets
+# "Did you mean…?" with the classifier's likely topics, when the sentence model finds a similar meaning
+# (FOREIGN_SEMANTIC) or the classifier is this sure of one topic (FOREIGN_SURE: a Turkish question about what
+# the subsidy pays for got 0.97 but no example closer than 0.50). That sure, and in Latin letters, it gets
+# the answer directly: in cross-validation 135 such questions (29 Dutch or English) were all answered
+# with their own topic, and not one unanswerable question was this sure.
 FOREIGN = 0.1
 FOREIGN_SEMANTIC = 0.5
 FOREIGN_SURE = 0.9
@@ -279,7 +283,9 @@ class Matcher:
         other_matters = sum(p for tid, p in ranked if tid in self._offtopic)
         if best in self._offtopic or (best == NONE and other_matters >= OFFTOPIC):
             return judged("offtopic", "most like other municipal matters")
-        if lexical.coverage < FOREIGN:  # never a direct answer: the model alone is not sure enough
+        if lexical.coverage < FOREIGN:
+            if sure_of_a_topic and not mostly_other_script(question):
+                return judged("confident", "hardly a word the FAQ knows, but the classifier is very sure of one topic")
             return judged("uncertain", "hardly a word the FAQ knows (another language?), but a similar meaning")
         if mostly_other_script(question):  # Arabic around a Latin "wijkplatform" or "(subsidie)"
             return judged("uncertain", "written mostly in another script (another language), never a direct answer")
