@@ -6,7 +6,7 @@ Usage: python bench/faq.py [--show-errors] [--questions FILE ...] [--only SET ..
 The combined decision uses a classifier that learns from the labelled question sets in
 content/data/training/ (matching/classifier.py). Each of those sets is measured by cross-validation:
 with a classifier trained on everything except that set, so its figures are for questions the
-classifier has not seen. The sealed held-out set faq_fresh_l.yaml (written by someone who never read
+classifier has not seen. The sealed held-out set faq_fresh_m.yaml (written by someone who never read
 faq.yaml) is measured only with --sealed, with the assistant's own classifier: once, at the end of a
 piece of work (tuning on it would flatter the figures). --questions measures other sets the same way.
 Each set is scored three ways side by side: the lexical matcher alone, the sentence model alone, and
@@ -47,13 +47,14 @@ sys.path.insert(0, str(ROOT))
 
 from content import load_content  # noqa: E402
 from content.geography import Geography  # noqa: E402
+from content.textfold import fold  # noqa: E402
 from matching.build import build_matcher, faq_examples, load_bundled, train_classifier  # noqa: E402
 from matching.classifier import TRAINING_DIR, Example  # noqa: E402
 from matching.decision import COMBINED, MODES, Matcher  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 # Held-out sets, measured only with --sealed (once, at the end of a piece of work)
-SEALED = (BENCH / "faq_fresh_l.yaml",)
+SEALED = (BENCH / "faq_fresh_m.yaml",)
 FALLBACK_LABELS = ("none", "offtopic")
 HONEST_KINDS = ("none", "open", "offtopic", "outside")
 
@@ -193,6 +194,11 @@ def main() -> None:
             if item["expect"] not in FALLBACK_LABELS and item["expect"] not in content.topics:
                 raise SystemExit(f"unknown topic in {path.name}: {item['expect']}")
         all_items += items
+        trained = {fold(e.text).strip() for e in training if e.group != path.stem}
+        verbatim = sum(fold(str(item["q"])).strip() in trained for item in items)
+        if verbatim:  # helpers writing independently sometimes write the very same question
+            print(f"  ({path.stem}: {verbatim} of its {len(items)} questions are verbatim among the questions the "
+                  "classifier learnt from)")
         judge = matcher
         if cross:  # a classifier that never saw this set
             judge = held_out(matcher, training, path.stem, Path(cache))
