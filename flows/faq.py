@@ -42,7 +42,7 @@ async def answer(ctx: Context, text: str) -> list[Reply]:
     stadsdeel_id = result.where.stadsdeel_id or stadsdeel_of_wijk(ctx, ctx.wijk_code)
 
     if result.kind == "topic":
-        return [topic_reply(ctx, result.topic_id, also=result.suggestions)]
+        return [topic_reply(ctx, result.topic_id, also=result.suggestions, typed=True)]
     if result.kind == "smalltalk":
         topic = services.content.topics[result.topic_id]
         return [Reply(topic.answer.get(ctx.language), main_menu_buttons())]
@@ -102,12 +102,16 @@ def _with_contact(ctx: Context, text: str, stadsdeel_id: str | None, extra: list
     return Reply(f"{text}\n\n{body}", Reply.column(extra + stadsdeel_buttons(ctx, "sd") + [menu_button()]))
 
 
-def topic_reply(ctx: Context, topic_id: str, *, also: tuple[str, ...] = ()) -> Reply:
-    """The answer, with its follow-up topics and any close alternatives as buttons."""
+def topic_reply(ctx: Context, topic_id: str, *, also: tuple[str, ...] = (), typed: bool = False) -> Reply:
+    """The answer, with its follow-up topics and any close alternatives as buttons. Under the answer to a typed
+    question also a way out when the answer does not fit (the honest "I don't know" with the gebiedsverbinder):
+    the matcher may answer a question the sources do not answer with the topic next to it."""
     content = ctx.services.content
     topic = content.topics[topic_id]
     others = list(dict.fromkeys(topic.follow_up + also))
     buttons = [topic_button(ctx, other) for other in others if other != topic_id]
+    if typed:
+        buttons.append(Button(_("That does not answer my question"), "other"))
     return Reply(topic_text(content, topic), Reply.column(buttons + [menu_button()]))
 
 

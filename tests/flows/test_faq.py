@@ -284,3 +284,19 @@ async def test_a_bare_yes_or_no_with_no_question_waiting_is_not_a_question(resid
 @pytest.mark.parametrize("text", ["nee dank je", "ja, hoeveel subsidie krijgt een wijkplatform?", "ok thanks"])
 async def test_yes_or_no_words_inside_a_question_or_thanks_are_read_as_such(resident: Resident, text: str) -> None:
     assert "Ik weet niet waar uw ja of nee bij hoort" not in text_of(await resident.say(text))
+
+
+async def test_a_typed_question_answered_directly_has_a_way_out(resident: Resident) -> None:
+    """The matcher may answer a question the sources do not answer with the topic next to it ("Krijg ik het geld
+    voor ons straatfeest vooraf?" got the initiatiefbudget answer): under a direct answer to a typed question, one
+    button leads to the honest "I don't know" with the gebiedsverbinder. A topic chosen with a button has none."""
+    services = resident.assistant.services
+    services.matcher = services.matcher.with_classifier(FixedClassifier(
+        ("initiatiefbudget", 0.8), ("none", 0.15), ("wijkbudgetten", 0.05)))
+    replies = await resident.say("Krijg ik het geld voor ons straatfeest vooraf of pas achteraf?")
+    assert "Bron:" in text_of(replies)
+    assert "Dit beantwoordt mijn vraag niet" in [b.label for row in replies[-1].buttons for b in row]
+    honest = text_of(await resident.press("other"))
+    assert "Daar heb ik geen antwoord op" in honest and "gebiedsverbinder" in honest
+    chosen = await resident.press("t:initiatiefbudget")
+    assert "Bron:" in text_of(chosen) and "other" not in actions_of(chosen)
