@@ -52,7 +52,8 @@ OFFTOPIC = 0.3  # "not in the sources" is most likely, but other municipal matte
 # betekenis" or "how to complain about a wijkplatform", whose other words the FAQ does not use) gets
 # "Did you mean…?" with the classifier's likely topics, when the sentence model finds a similar meaning
 # (FOREIGN_SEMANTIC) or the classifier is this sure of one topic (FOREIGN_SURE: a Turkish question about what
-# the subsidy pays for got 0.97 but no example closer than 0.50). That sure, and in Latin letters, it gets
+# the subsidy pays for got 0.97 but no example closer than 0.50). That sure, in Latin letters, and saying
+# enough (one of the FAQ's words, or three words: "Ne zaman?", "When?", got the planning answer), it gets
 # the answer directly: in cross-validation 135 such questions (29 Dutch or English) were all answered
 # with their own topic, and not one unanswerable question was this sure.
 FOREIGN = 0.1
@@ -284,7 +285,8 @@ class Matcher:
         if best in self._offtopic or (best == NONE and other_matters >= OFFTOPIC):
             return judged("offtopic", "most like other municipal matters")
         if lexical.coverage < FOREIGN:
-            if sure_of_a_topic and not mostly_other_script(question):
+            says_enough = lexical.coverage > 0 or len(question.split()) >= 3  # not just "Ne zaman?" ("When?")
+            if sure_of_a_topic and says_enough and not mostly_other_script(question):
                 return judged("confident", "hardly a word the FAQ knows, but the classifier is very sure of one topic")
             return judged("uncertain", "hardly a word the FAQ knows (another language?), but a similar meaning")
         if mostly_other_script(question):  # Arabic around a Latin "wijkplatform" or "(subsidie)"

@@ -168,6 +168,19 @@ async def test_hardly_a_known_word_gets_an_answer_only_when_the_classifier_is_ve
 
 
 @pytest.mark.parametrize("question, direct", [
+    ("Ne zaman?", False),  # Turkish "When?": no word the FAQ knows, too short to be sure of
+    ("Kiedy to będzie?", True),  # Polish "When will it be?": three words
+    ("wijkplatform betekenis", True),  # two words, one the FAQ's
+])
+async def test_a_very_sure_classifier_answers_only_a_question_that_says_enough(resident: Resident, question: str,
+                                                                              direct: bool) -> None:
+    services = resident.assistant.services
+    services.matcher = services.matcher.with_classifier(FixedClassifier(
+        ("planning", 0.95), ("wat-is-wijkplatform", 0.03), ("none", 0.02)))
+    assert ("Bron:" in text_of(await resident.say(question))) is direct
+
+
+@pytest.mark.parametrize("question, direct", [
     ("ما هي الشروط للحصول على دعم مالي (subsidie) للـ wijkplatform؟", False),  # Arabic around Latin FAQ words
     ("Что такое subsidie для wijkplatform?", False),  # Russian
     ("Welke voorwaarden gelden voor subsidie voor een wijkplatform?", True),  # the same classifier, in Dutch
