@@ -18,7 +18,8 @@ municipal matter: the general contact). Both ``none`` and ``offtopic`` count as 
 when the reply is no topic answer; an ``offtopic`` question answered with a topic (and its source
 line) is counted apart, and must be zero. Items with ``lang`` (tr, pl) must at least reach their topic
 as a direct answer or among the "Did you mean…?" buttons; as they seldom get a direct answer (answers are
-Dutch or English; only when the classifier is very sure), the column "top-1 nl/en" gives top-1 on the Dutch and English answerable questions alone.
+Dutch or English; only when the classifier is very sure), the column "top-1 nl/en" gives top-1 on the
+Dutch and English answerable questions alone.
 The last column adds, for those, the questions whose right topic was the first "Did you mean…?" button: the
 resident is one tap from the answer. It is not top-1 (the goal counts direct answers only), but it shows
 how many of the misses were a doubt rather than a wrong or missing answer.
