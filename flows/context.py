@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from content.geography import Geography
 from content.model import Content
+from flows.answered import RecentAnswers
 from flows.dispatch import RouteTable
 from flows.types import Incoming
 from matching.decision import Matcher
@@ -62,6 +63,8 @@ class Services:
     broadcast_stopped: Callable[[int], None] = field(default=lambda broadcast_id: None)
     # Called after something that changes a schedule was saved (a window, a digest setting).
     schedule_changed: Callable[[], None] = field(default=lambda: None)
+    # The last typed question each resident got a direct answer to (in memory; flows/answered.py).
+    answered: RecentAnswers = field(default_factory=RecentAnswers)
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from content.textfold import fold
 from flows import contact
+from flows.answered import AnsweredQuestion
 from flows.common import (
     contact_card,
     general_contact,
@@ -19,6 +20,7 @@ from flows.dispatch import CODE, ButtonRoute, Command, Routes
 from flows.types import Button, Reply
 from flows.yesno import is_bare_yes_or_no
 from locales import N_, _, format_number
+from storage.timestamps import utc_now
 
 MAX_QUESTION = 1000  # characters; longer texts are not questions
 TOPICS_PER_PAGE = 6
@@ -42,6 +44,8 @@ async def answer(ctx: Context, text: str) -> list[Reply]:
     stadsdeel_id = result.where.stadsdeel_id or stadsdeel_of_wijk(ctx, ctx.wijk_code)
 
     if result.kind == "topic":
+        services.answered.remember(ctx.user_id, AnsweredQuestion(text[:STORED_TEXT], ctx.language, result.topic_id,
+                                                                 stadsdeel_id, utc_now()))
         return [topic_reply(ctx, result.topic_id, also=result.suggestions, typed=True)]
     if result.kind == "smalltalk":
         topic = services.content.topics[result.topic_id]
@@ -111,7 +115,7 @@ def topic_reply(ctx: Context, topic_id: str, *, also: tuple[str, ...] = (), type
     others = list(dict.fromkeys(topic.follow_up + also))
     buttons = [topic_button(ctx, other) for other in others if other != topic_id]
     if typed:
-        buttons.append(Button(_("That does not answer my question"), "other"))
+        buttons.append(Button(_("That does not answer my question"), f"miss:{topic_id}"))
     return Reply(topic_text(content, topic), Reply.column(buttons + [menu_button()]))
 
 
@@ -131,6 +135,18 @@ async def choose_topic(ctx: Context, topic_id: str) -> list[Reply]:
 def something_else(ctx: Context) -> list[Reply]:
     """None of the suggestions fitted."""
     return [not_known(ctx, stadsdeel_of_wijk(ctx, ctx.wijk_code))]
+
+
+async def answer_missed(ctx: Context, topic_id: str) -> list[Reply]:
+    """The answer did not fit the typed question: the honest "I don't know" with the gebiedsverbinder, and the
+    question (while remembered, flows/answered.py) into the log of unanswered questions, for staff."""
+    asked = ctx.services.answered.take(ctx.user_id, topic_id, utc_now())
+    if asked is not None:
+        await ctx.services.questions.record(
+            text=asked.text, normalized=fold(asked.text)[:STORED_TEXT], language=asked.language,
+            outcome="answer_missed", topic_id=topic_id, stadsdeel=asked.stadsdeel)
+    stadsdeel_id = asked.stadsdeel if asked is not None and asked.stadsdeel else stadsdeel_of_wijk(ctx, ctx.wijk_code)
+    return [not_known(ctx, stadsdeel_id)]
 
 
 # ---------------------------------------------------------------- browsing
@@ -177,6 +193,7 @@ ROUTES = Routes(
         ButtonRoute("faq", lambda ctx, m: groups(ctx, edit=True), exact=True),
         ButtonRoute("m:faq", lambda ctx, m: groups(ctx), exact=True),
         ButtonRoute("other", lambda ctx, m: something_else(ctx), exact=True),
+        ButtonRoute("miss", lambda ctx, m: answer_missed(ctx, m[0]), CODE),
         ButtonRoute("t", lambda ctx, m: choose_topic(ctx, m[0]), CODE),
         ButtonRoute("g", lambda ctx, m: group_page(ctx, m["group"], int(m["page"] or 0)),
                     rf"(?P<group>{CODE})(?::(?P<page>[0-9]{{1,4}}))?"),

@@ -136,6 +136,7 @@ async def on_text(ctx: Context, text: str) -> list[Reply] | None:
 
 async def erase(ctx: Context, remove_submissions: bool) -> list[Reply]:
     """Erase, in one transaction; pressing again is harmless."""
+    ctx.services.answered.forget(ctx.user_id)  # the last question answered, held in memory (flows/answered.py)
     staff = ctx.services.staff
     members: dict[str, list[int]] = {}
     if ctx.state is not None and ctx.state.flow == FLOW and not ctx.state.data.get("previous"):

@@ -443,6 +443,31 @@ m010_broadcast_sending_since = (
     "ALTER TABLE broadcasts ADD COLUMN sending_since TEXT",
 )
 
+m011_answer_missed_questions = (
+    # A typed question whose direct answer the resident said did not fit ("Dit beantwoordt mijn vraag niet") is
+    # logged too, as 'answer_missed' with the topic that answered, so staff see which answers miss. SQLite cannot
+    # change a CHECK constraint: the table is rebuilt with the same columns, rows and indexes (as m006).
+    """
+    CREATE TABLE unanswered_questions_new (
+        id          INTEGER PRIMARY KEY,
+        text        TEXT NOT NULL,
+        normalized  TEXT NOT NULL,
+        language    TEXT NOT NULL,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('no_match', 'uncertain', 'open_question', 'off_topic',
+                                                     'answer_missed')),
+        topic_id    TEXT,
+        stadsdeel   TEXT,
+        asked_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )
+    """,
+    "INSERT INTO unanswered_questions_new SELECT id, text, normalized, language, outcome, topic_id, stadsdeel,"
+    " asked_at FROM unanswered_questions",
+    "DROP TABLE unanswered_questions",
+    "ALTER TABLE unanswered_questions_new RENAME TO unanswered_questions",
+    "CREATE INDEX unanswered_questions_normalized ON unanswered_questions (normalized)",
+    "CREATE INDEX unanswered_questions_stadsdeel ON unanswered_questions (stadsdeel, asked_at)",
+)
+
 MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m001_initial", m001_initial),
     ("m002_submissions", m002_submissions),
@@ -454,4 +479,5 @@ MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("m008_broadcasts", m008_broadcasts),
     ("m009_audit_privacy", m009_audit_privacy),
     ("m010_broadcast_sending_since", m010_broadcast_sending_since),
+    ("m011_answer_missed_questions", m011_answer_missed_questions),
 ]

@@ -299,17 +299,43 @@ async def test_yes_or_no_words_inside_a_question_or_thanks_are_read_as_such(resi
     assert "Ik weet niet waar uw ja of nee bij hoort" not in text_of(await resident.say(text))
 
 
-async def test_a_typed_question_answered_directly_has_a_way_out(resident: Resident) -> None:
+async def test_a_typed_question_answered_directly_has_a_way_out(resident: Resident, db) -> None:
     """The matcher may answer a question the sources do not answer with the topic next to it ("Krijg ik het geld
     voor ons straatfeest vooraf?" got the initiatiefbudget answer): under a direct answer to a typed question, one
-    button leads to the honest "I don't know" with the gebiedsverbinder. A topic chosen with a button has none."""
+    button leads to the honest "I don't know" with the gebiedsverbinder, and puts the question in the log of
+    unanswered questions for staff (once). A topic chosen with a button has no such button."""
     services = resident.assistant.services
     services.matcher = services.matcher.with_classifier(FixedClassifier(
         ("initiatiefbudget", 0.8), ("none", 0.15), ("wijkbudgetten", 0.05)))
-    replies = await resident.say("Krijg ik het geld voor ons straatfeest vooraf of pas achteraf?")
+    question = "Krijg ik het geld voor ons straatfeest vooraf of pas achteraf?"
+    replies = await resident.say(question)
     assert "Bron:" in text_of(replies)
-    assert "Dit beantwoordt mijn vraag niet" in [b.label for row in replies[-1].buttons for b in row]
-    honest = text_of(await resident.press("other"))
+    labels = {b.label: b.action for row in replies[-1].buttons for b in row}
+    assert labels["Dit beantwoordt mijn vraag niet"] == "miss:initiatiefbudget"
+    assert await QuestionLog(db).gaps() == []  # an answered question is not logged
+    honest = text_of(await resident.press("miss:initiatiefbudget"))
     assert "Daar heb ik geen antwoord op" in honest and "gebiedsverbinder" in honest
+    [gap] = await QuestionLog(db).gaps()
+    assert (gap.example, gap.outcomes) == (question, "answer_missed")
+    await resident.press("miss:initiatiefbudget")  # pressed again: the question is logged once
+    assert [g.count for g in await QuestionLog(db).gaps()] == [1]
     chosen = await resident.press("t:initiatiefbudget")
-    assert "Bron:" in text_of(chosen) and "other" not in actions_of(chosen)
+    assert "Bron:" in text_of(chosen) and not any(a.startswith("miss:") for a in actions_of(chosen))
+
+
+async def test_an_answer_that_missed_is_logged_only_for_the_question_it_answered(resident: Resident, db) -> None:
+    """The button under an older answer, after another question: the honest reply, but nothing logged (the
+    assistant no longer knows which question it was). /vergeetmij forgets the question held in memory."""
+    services = resident.assistant.services
+    services.matcher = services.matcher.with_classifier(FixedClassifier(
+        ("initiatiefbudget", 0.8), ("none", 0.15), ("wijkbudgetten", 0.05)))
+    await resident.say("geld voor ons straatfeest vooraf?")
+    services.matcher = services.matcher.with_classifier(FixedClassifier(
+        ("subsidie-bedrag", 0.8), ("none", 0.15), ("wijkbudgetten", 0.05)))
+    await resident.say("hoeveel subsidie krijgt een wijkplatform?")
+    assert "Daar heb ik geen antwoord op" in text_of(await resident.press("miss:initiatiefbudget"))
+    assert await QuestionLog(db).gaps() == []
+    await resident.say("/vergeetmij")
+    await resident.press("pv:erase:all")
+    await resident.press("miss:subsidie-bedrag")
+    assert await QuestionLog(db).gaps() == []

@@ -119,6 +119,32 @@ async def test_off_topic_migration_keeps_logged_questions(db_path: str, monkeypa
         await db.close()
 
 
+async def test_m011_keeps_logged_questions_and_their_indexes(db_path: str, monkeypatch) -> None:
+    from storage import QuestionLog
+
+    before = [m for m in MIGRATIONS if m[0] < "m011"]
+    monkeypatch.setattr(db_module, "MIGRATIONS", before)
+    db = await Database.open(db_path)
+    with pytest.raises(Exception, match="CHECK"):  # before m011 the database refuses the new outcome
+        await QuestionLog(db).record(text="x", normalized="x", language="nl", outcome="answer_missed")
+    await QuestionLog(db).record(text="paspoort", normalized="paspoort", language="nl", outcome="off_topic",
+                                 stadsdeel="noord")
+    await db.close()
+    monkeypatch.setattr(db_module, "MIGRATIONS", MIGRATIONS)
+    db = await Database.open(db_path)
+    try:
+        log = QuestionLog(db)
+        await log.record(text="geld vooraf?", normalized="geld vooraf", language="nl", outcome="answer_missed",
+                         topic_id="initiatiefbudget", stadsdeel="noord")
+        gaps = {gap.example: (gap.outcomes, gap.stadsdelen) for gap in await log.gaps()}
+        assert gaps == {"paspoort": ("off_topic", "noord"), "geld vooraf?": ("answer_missed", "noord")}
+        indexes = {row[0] for row in await db.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'unanswered_questions'")}
+        assert {"unanswered_questions_normalized", "unanswered_questions_stadsdeel"} <= indexes
+    finally:
+        await db.close()
+
+
 async def test_m007_digest_tables(db: Database) -> None:
     assert await columns(db, "digest_settings") == ["user_id", "schedule", "weekday", "at", "channel", "email",
                                                     "when_empty", "updated_at"]
