@@ -14,8 +14,8 @@ when it is only fair, and honestly not at all when it is low or when "not in the
 likely. Questions about other municipal matters (passports, waste, parking) get the municipality's
 general contact, never a topic answer. A question in another language (hardly a word the FAQ knows, or
 mostly words in another script) gets "Bedoelt u…?" with the classifier's likely topics; a direct answer
-only when the classifier is very sure of one topic and the question is written in Latin letters. Every
-decision carries its reason, for ``wijkwijzer explain``.
+only when the classifier is very sure of one topic, the question is written in Latin letters and says
+enough (see FOREIGN_SURE). Every decision carries its reason, for ``wijkwijzer explain``.
 """
 
 from __future__ import annotations
