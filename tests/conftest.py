@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,20 @@ import pytest
 from content import Content, load_content
 from flows import Assistant, Incoming, Reply
 from storage import Database
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_as_before() -> Iterator[None]:
+    """A test that runs the command line (bot/cli.py) installs a root log handler on the stream pytest captured for
+    that test; after the test that stream is closed, and a later test that logs at DEBUG (caplog.at_level) got
+    "--- Logging error ---" from it. Every test leaves the root logger's handlers and level as it found them."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")
