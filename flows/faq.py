@@ -44,7 +44,7 @@ async def answer(ctx: Context, text: str) -> list[Reply]:
     stadsdeel_id = result.where.stadsdeel_id or stadsdeel_of_wijk(ctx, ctx.wijk_code)
 
     if result.kind == "topic":
-        services.answered.remember(ctx.user_id, AnsweredQuestion(text[:STORED_TEXT], ctx.language, result.topic_id,
+        services.answered.remember(ctx.user_id, AnsweredQuestion(text, ctx.language, result.topic_id,
                                                                  stadsdeel_id, utc_now()))
         return [topic_reply(ctx, result.topic_id, also=result.suggestions, typed=True)]
     if result.kind == "smalltalk":
@@ -58,10 +58,7 @@ async def answer(ctx: Context, text: str) -> list[Reply]:
 
     outcome = {"open": "open_question", "uncertain": "uncertain", "offtopic": "off_topic"}.get(result.kind,
                                                                                                  "no_match")
-    await services.questions.record(
-        text=text[:STORED_TEXT], normalized=fold(text)[:STORED_TEXT], language=ctx.language,
-        outcome=outcome, topic_id=result.topic_id, stadsdeel=stadsdeel_id,
-    )
+    await _log_question(ctx, text, ctx.language, outcome, result.topic_id, stadsdeel_id)
     if result.kind == "open":
         topic = services.content.topics[result.topic_id]
         return [_with_contact(ctx, topic_text(services.content, topic), stadsdeel_id)]
@@ -76,6 +73,13 @@ async def answer(ctx: Context, text: str) -> list[Reply]:
                  "I can only help with wijken in Haarlem.").format(postcode=result.where.outside_postcode)
         return [Reply(text, Reply.column(stadsdeel_buttons(ctx, "sd") + [menu_button()]))]
     return [not_known(ctx, stadsdeel_id, nearby=result.suggestions)]
+
+
+async def _log_question(ctx: Context, text: str, language: str, outcome: str, topic_id: str | None,
+                        stadsdeel: str | None) -> None:
+    """Into the log of unanswered questions for staff (faq-gaps, the digest): no id of who asked."""
+    await ctx.services.questions.record(text=text[:STORED_TEXT], normalized=fold(text)[:STORED_TEXT],
+                                        language=language, outcome=outcome, topic_id=topic_id, stadsdeel=stadsdeel)
 
 
 def not_known(ctx: Context, stadsdeel_id: str | None, *, nearby: tuple[str, ...] = ()) -> Reply:
@@ -142,9 +146,7 @@ async def answer_missed(ctx: Context, topic_id: str) -> list[Reply]:
     question (while remembered, flows/answered.py) into the log of unanswered questions, for staff."""
     asked = ctx.services.answered.take(ctx.user_id, topic_id, utc_now())
     if asked is not None:
-        await ctx.services.questions.record(
-            text=asked.text, normalized=fold(asked.text)[:STORED_TEXT], language=asked.language,
-            outcome="answer_missed", topic_id=topic_id, stadsdeel=asked.stadsdeel)
+        await _log_question(ctx, asked.text, asked.language, "answer_missed", topic_id, asked.stadsdeel)
     stadsdeel_id = asked.stadsdeel if asked is not None and asked.stadsdeel else stadsdeel_of_wijk(ctx, ctx.wijk_code)
     return [not_known(ctx, stadsdeel_id)]
 
