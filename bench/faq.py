@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from content import load_content  # noqa: E402
 from content.geography import Geography  # noqa: E402
-from content.textfold import fold  # noqa: E402
+from content.textfold import question_key  # noqa: E402
 from matching.build import build_matcher, faq_examples, load_bundled, train_classifier  # noqa: E402
 from matching.classifier import TRAINING_DIR, Example  # noqa: E402
 from matching.decision import COMBINED, MODES, Matcher  # noqa: E402
@@ -185,6 +185,7 @@ def main() -> None:
     cache = "/tmp/wijkwijzer-bench-cache"
     matcher = build_matcher(content, Geography(content), Path(cache))
     training = faq_examples(content) + load_bundled(content)
+    learnt = [(question_key(e.text), e.group) for e in training]  # to tell which questions are verbatim in training
     all_items = []
     totals: dict[tuple[bool, str], list[int]] = {}
     print(f"{'set':22} {'n':>4} {'mode':9} {'top-1':>15} {'fallback':>13} {'offtopic answered':>17} "
@@ -195,8 +196,8 @@ def main() -> None:
             if item["expect"] not in FALLBACK_LABELS and item["expect"] not in content.topics:
                 raise SystemExit(f"unknown topic in {path.name}: {item['expect']}")
         all_items += items
-        trained = {fold(e.text).strip() for e in training if e.group != path.stem}
-        verbatim = sum(fold(str(item["q"])).strip() in trained for item in items)
+        trained = {key for key, group in learnt if group != path.stem}
+        verbatim = sum(question_key(str(item["q"])) in trained for item in items)
         if verbatim:  # helpers writing independently sometimes write the very same question
             print(f"  ({path.stem}: {verbatim} of its {len(items)} questions are verbatim among the questions the "
                   "classifier learnt from)")

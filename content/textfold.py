@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"\w+")  # letters and digits of every script
 
 
 @lru_cache(maxsize=20_000)
@@ -21,3 +22,10 @@ def fold(text: str) -> str:
 
 def fold_tokens(text: str) -> list[str]:
     return fold(text).split()
+
+
+def question_key(text: str) -> str:
+    """Two written questions are the same question when their keys are equal: case, accents' composition and
+    punctuation aside, every letter kept. Not :func:`fold`, which keeps only a to z: an Arabic or Cyrillic
+    question folds to its Latin words, or to nothing, and would equal another."""
+    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
