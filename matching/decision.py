@@ -28,7 +28,7 @@ from content.geography import Geography
 from content.model import Content
 from matching.classifier import NONE, TopicClassifier
 from matching.lexical import FaqMatcher, Match
-from matching.places import PLACE_WORD, Where, generalise_places, read_places
+from matching.places import PLACE_WORD, PlaceReading, Where, generalise_places, read_places
 from matching.semantic import SemanticScorer
 
 NEARBY = 2  # topics offered under an honest "I do not know"
@@ -84,6 +84,15 @@ class Judgement:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A question read once: its places, and its lexical matches with places read both ways (a number
+    as a postcode or not), by the text matched."""
+
+    places: PlaceReading
+    matches: dict[str, Match]
+
+
+@dataclass(frozen=True)
 class Resolution:
     """What a question is about: one of the kinds below, with what the reply needs."""
 
@@ -118,51 +127,52 @@ class Matcher:
 
     async def resolve_async(self, text: str, language: str, mode: str = COMBINED) -> Resolution:
         """:meth:`resolve`, with the sentence model's work (when needed) off the event loop."""
-        memo = self._read(text, language) if mode != SEMANTIC else {}
+        reading = self.read(text, language, mode)
         vector = None
-        if self._needs_model(memo, mode):
+        if self._needs_model(reading, mode):
             vector = await self.semantic.embed_async(text)  # type: ignore[union-attr]
-        return self.resolve(text, language, vector, mode, memo)
+        return self.resolve(text, language, vector, mode, reading)
 
-    def _read(self, text: str, language: str) -> dict[str, Match]:
-        """The lexical matches of the question, with places read both ways (a number as a
-        postcode or not), as :meth:`resolve` will need them."""
-        memo: dict[str, Match] = {}
-        reading = read_places(self.geography, text)
-        for postcode in (True, False):
-            where = reading.where(any_number_is_postcode=postcode)
-            question = generalise_places(text, where.spans) if where.spans else text
-            if question not in memo:
-                memo[question] = self.lexical.match(question, language)
-        return memo
+    def read(self, text: str, language: str, mode: str = COMBINED) -> Reading:
+        """The places of the question and (unless ``mode`` is semantic) its lexical matches, as
+        :meth:`resolve` will need them."""
+        places = read_places(self.geography, text)
+        matches: dict[str, Match] = {}
+        if mode != SEMANTIC:
+            for postcode in (True, False):
+                where = places.where(any_number_is_postcode=postcode)
+                question = generalise_places(text, where.spans) if where.spans else text
+                if question not in matches:
+                    matches[question] = self.lexical.match(question, language)
+        return Reading(places, matches)
 
-    def _needs_model(self, memo: dict[str, Match], mode: str) -> bool:
+    def _needs_model(self, reading: Reading, mode: str) -> bool:
         """The model is asked unless the question is a greeting or thanks (the words decide)."""
         if self.semantic is None or mode == LEXICAL:
             return False
-        return mode == SEMANTIC or not all(self._smalltalk_match(match) for match in memo.values())
+        return mode == SEMANTIC or not all(self._smalltalk_match(match) for match in reading.matches.values())
 
     def _smalltalk_match(self, match: Match) -> bool:
         return match.outcome == "confident" and match.topic_id in self._smalltalk
 
     def resolve(self, text: str, language: str, vector: np.ndarray | None = None,
-                mode: str = COMBINED, memo: dict[str, Match] | None = None) -> Resolution:
+                mode: str = COMBINED, reading: Reading | None = None) -> Resolution:
         """Decide how to answer ``text``: a topic, a gebiedsverbinder, a doubt, honest ignorance,
-        or the general contact for other municipal matters. ``memo`` holds the lexical matches
-        (:meth:`_read`) when already made."""
-        if memo is None:
-            memo = self._read(text, language) if mode != SEMANTIC else {}
-        if vector is None and self._needs_model(memo, mode):
+        or the general contact for other municipal matters. ``reading`` is the question's
+        :meth:`read` when already made."""
+        if reading is None:
+            reading = self.read(text, language, mode)
+        if vector is None and self._needs_model(reading, mode):
             vector = self.semantic.embed(text)  # type: ignore[union-attr]
         content = self.content
-        reading = read_places(self.geography, text)
-        loose = reading.where(any_number_is_postcode=True)
+        places, memo = reading.places, reading.matches
+        loose = places.where(any_number_is_postcode=True)
         question = generalise_places(text, loose.spans) if loose.spans else text
         judgement = self.judge(question, language, vector, mode, memo)
         topic = content.topics.get(judgement.topic_id or "")
         confident = judgement.outcome == "confident" and topic is not None
         asks_contact = confident and topic.kind == "contact"
-        where = loose if asks_contact else reading.where(any_number_is_postcode=False)
+        where = loose if asks_contact else places.where(any_number_is_postcode=False)
         if where.spans != loose.spans:  # a year, not a postcode: match the whole text again
             question = generalise_places(text, where.spans)
             judgement = self.judge(question, language, vector, mode, memo)

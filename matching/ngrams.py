@@ -9,7 +9,6 @@ cache never imports scikit-learn. tests/matching/test_ngrams.py checks both agre
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -45,11 +44,13 @@ class NgramVectorizer:
 
     def transform(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The question's (column, weight) pairs: the non-zero part of its TF-IDF vector."""
-        counts = Counter(self._index[g] for g in char_ngrams(text) if g in self._index)
-        if not counts:
+        index = self._index
+        known = [(index[gram], count) for gram, count in Counter(char_ngrams(text)).items() if gram in index]
+        if not known:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        weights = np.array([1.0 + math.log(counts[c]) for c in columns], dtype=np.float32) * self.idf[columns]
+        columns = np.fromiter((column for column, _ in known), dtype=np.int64, count=len(known))
+        counts = np.fromiter((count for _, count in known), dtype=np.float64, count=len(known))
+        weights = (1.0 + np.log(counts)).astype(np.float32) * self.idf[columns]
         return columns, weights / np.linalg.norm(weights)
 
     @classmethod

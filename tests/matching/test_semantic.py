@@ -49,8 +49,14 @@ def test_unwritable_cache_is_no_error(content, tmp_path: Path, monkeypatch) -> N
     assert scorer.rank(scorer.embed("Hoeveel subsidie krijgt een wijkplatform?"))[0][0] == "subsidie-bedrag"
 
 
-def test_model_uses_one_thread() -> None:
-    assert shared_encoder().threads == 1
+def test_the_model_uses_two_blas_threads_at_most_set_once_for_the_process() -> None:
+    from threadpoolctl import threadpool_info
+
+    encoder = shared_encoder()
+    assert encoder.threads == semantic.THREADS == min(2, semantic._processors())
+    blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(n == semantic.THREADS for n in blas)
+    assert encoder._model._threadpool is None  # no thread-pool switch around every question
 
 
 async def test_question_is_embedded_off_the_event_loop(assistant) -> None:
