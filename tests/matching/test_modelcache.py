@@ -70,3 +70,10 @@ def test_sentencepiece_cuts_every_known_question_as_usem3s_own_tokenizer() -> No
     # where they do differ: a run of characters the vocabulary lacks is one unknown piece, as in the original model
     assert reference.encode("🙂🙂", out_type=int).count(reference.unk_id()) == 1
     assert own.encode("🙂🙂", add_bos=False, add_eos=False).count(0) == 2
+
+
+def test_a_lone_surrogate_is_an_unknown_character_not_an_error() -> None:
+    encoder = modelcache.load(1, None)
+    vectors = encoder.encode(["wijkplatform \ud83d", "a\udfffb"])
+    assert vectors.shape == (2, 512) and np.isfinite(vectors).all()
+    assert encoder._tokenizer.encode(["\ud800x"], out_type=str) == encoder._tokenizer.encode(["\ufffdx"], out_type=str)
