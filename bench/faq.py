@@ -6,7 +6,7 @@ Usage: python bench/faq.py [--show-errors] [--questions FILE ...] [--only SET ..
 The combined decision uses a classifier that learns from the labelled question sets in
 content/data/training/ (matching/classifier.py). Each of those sets is measured by cross-validation:
 with a classifier trained on everything except that set, so its figures are for questions the
-classifier has not seen. The sealed held-out set faq_fresh_o.yaml (written by someone who never read
+classifier has not seen. The sealed held-out set faq_fresh_p.yaml (written by someone who never read
 faq.yaml) is measured only with --sealed, with the assistant's own classifier: once, at the end of a
 piece of work (tuning on it would flatter the figures). --questions measures other sets the same way.
 Each set is scored three ways side by side: the lexical matcher alone, the sentence model alone, and
@@ -55,7 +55,7 @@ from matching.decision import COMBINED, MODES, Matcher  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 # Held-out sets, measured only with --sealed (once, at the end of a piece of work)
-SEALED = (BENCH / "faq_fresh_o.yaml",)
+SEALED = (BENCH / "faq_fresh_p.yaml",)
 FALLBACK_LABELS = ("none", "offtopic")
 HONEST_KINDS = ("none", "open", "offtopic", "outside")
 
