@@ -119,7 +119,9 @@ def preload(cache_dir: Path | None = None) -> None:
     global _loader
     with _lock:
         if _loader is None:
-            _loader = threading.Thread(target=_load, args=(cache_dir,), name="sentence-model", daemon=True)
+            # not a daemon: a process that stops early (a bad token) waits for the load to end, instead of
+            # exiting while sentencepiece's C++ code runs in this thread (std::terminate, exit code -6)
+            _loader = threading.Thread(target=_load, args=(cache_dir,), name="sentence-model")
             _loader.start()
 
 
