@@ -77,7 +77,7 @@ def build_application(
     async def post_init(app: Application) -> None:
         db = await Database.open(settings.db_path, recreate=settings.db_recreate)
         app.bot_data[DATABASE] = db
-        dispatcher = OutboxDispatcher(app.bot, OutboxRepository(db))
+        dispatcher = OutboxDispatcher(app.bot, OutboxRepository(db), quiet=settings.quiet_hours)
         app.bot_data[OUTBOX] = dispatcher
         email = None
         if settings.smtp is not None:

@@ -8,7 +8,8 @@
 ``send`` prints the broadcast's id and recipient count. The same rules as /omroep: only residents who
 follow something in the audience, quiet hours move the start to the morning (unless
 --ignore-quiet-hours), and with --as the staff member must be allowed to send to that audience (and
-gets the final report in Telegram). Bad input gets one line naming the option, and exit code 2. A running
+follows it in Telegram as if they had sent it with /omroep: a progress message, edited as it goes, with
+Pause / Cancel, and the final report). Bad input gets one line naming the option, and exit code 2. A running
 bot sends the messages within seconds (its outbox and scheduler read the database).
 """
 
@@ -29,6 +30,7 @@ from flows.broadcast_view import (
     payloads,
     rate_of,
     show_cancelled,
+    show_progress,
 )
 from flows.permissions import may_manage
 from locales import format_moment, use_language
@@ -48,7 +50,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                       help="all | stadsdeel:NAME | wijk:NAME | thema:NAME | gebiedsverbinders (repeatable)")
     send.add_argument("--at", help='"YYYY-MM-DD HH:MM", Europe/Amsterdam (default: now)')
     send.add_argument("--as", dest="as_id", type=int, metavar="TELEGRAM_ID",
-                      help="send on behalf of this staff member (checked against their rights; they get the report)")
+                      help="send on behalf of this staff member (checked against their rights; they follow its "
+                           "progress in Telegram)")
     send.add_argument("--ignore-quiet-hours", action="store_true",
                       help="start now even during the quiet hours (like 'Nu toch versturen')")
     for name, text in (("status", "sent / pending / blocked / failed and the time left"),
@@ -155,6 +158,7 @@ async def _send(args: argparse.Namespace, settings: Settings, content: Content, 
     new = NewBroadcast(text_nl, audience, text_en=text_en, created_by=args.as_id, send_at=start,
                        quiet_override=args.ignore_quiet_hours)
     broadcast = await repo.create(new, payloads(text_nl, text_en, None), progress_chat=args.as_id)
+    await show_progress(content, repo, broadcast, now)  # with --as: their progress message, as from /omroep
     if broadcast.status == "sending":
         print(f"Broadcast {broadcast.id}: {broadcast.recipients} recipients, sending now "
               f"(about {_seconds(broadcast.recipients / SEND_RATE)}).")

@@ -16,6 +16,17 @@ before its first request goes out (pacing/handover.py): the row is left as it is
 paused (it goes after the resume) or parked by the cancellation. Withdrawing writes nothing, so a
 crash cannot lose or repeat a message through it.
 
+Quiet hours (``quiet``, 21:00-08:00 by default): no broadcast message starts in them, unless staff chose
+to send that broadcast anyway. During them no broadcast row is taken, and one taken before they began is
+withdrawn in the same way right before its first request would go out: it stays pending, and the duty
+engine holds it until the morning (scheduling/broadcasts.py). Everything else (answers and status changes
+for residents, progress to staff) goes at night as by day.
+
+A broadcast's first progress message for a staff member who has no progress message yet (started with
+`wijkwijzer broadcast send --as`, marked ``PROGRESS_OF``) is sent as a new message, and its Telegram id is
+recorded in the broadcast as the row is marked sent; one more such row, sent after that, edits it. One
+chat gets one message at a time, so the second is never sent before the first was recorded.
+
 When Telegram says no:
 - 429 (too many requests): the pacer waits ``retry_after`` and retries the same message; if it
   keeps being refused, the row stays pending until then (never counted as failed);
@@ -31,8 +42,9 @@ When Telegram says no:
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -42,10 +54,13 @@ from bot.telegram_adapter import send_replies
 from flows.types import Reply
 from pacing import CURRENT_HANDOVER, CURRENT_LANE, Clock, Handover, MonotonicClock, Withdrawn, lane_for_priority
 from pacing.ratelimiter import retry_seconds
+from scheduling.quiet import QuietHours
 from storage import OutboxRepository
+from storage.broadcasts import PROGRESS_OF
 from storage.delivery import DeliveryLoop
 from storage.outbox import OutboxMessage
 from storage.residents import ResidentRepository
+from storage.timestamps import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +79,7 @@ class DeliveryStats:
     failed: int = 0
     postponed: int = 0  # 429 or network trouble: tried again later
     ambiguous: int = 0
-    withdrawn: int = 0  # a paused or cancelled broadcast's, not sent
+    withdrawn: int = 0  # a paused or cancelled broadcast's, or one the quiet hours hold: not sent (yet)
 
 
 class OutboxDispatcher(DeliveryLoop):
@@ -72,14 +87,16 @@ class OutboxDispatcher(DeliveryLoop):
     label = "outbox"
 
     def __init__(self, bot: Bot, outbox: OutboxRepository, residents: ResidentRepository | None = None, *,
-                 interval: float = 5.0, max_in_flight: int = MAX_IN_FLIGHT, clock: Clock | None = None) -> None:
+                 interval: float = 5.0, max_in_flight: int = MAX_IN_FLIGHT, clock: Clock | None = None,
+                 quiet: QuietHours | None = None) -> None:
         super().__init__(interval=interval)  # kick, start, stop and the rounds in the background
         self._bot = bot
         self._outbox = outbox
         # the assistant's own repository, so its cache learns who is inactive
         self.residents = residents
         self._max_in_flight = max_in_flight
-        self._clock = clock or MonotonicClock()
+        self._clock = clock or MonotonicClock()  # pacing time; the quiet hours go by utc_now(), the time of day
+        self._quiet = quiet  # None: broadcasts go at any hour
         self.stopped = StoppedBroadcasts()
         self.stats = DeliveryStats()
 
@@ -122,7 +139,8 @@ class OutboxDispatcher(DeliveryLoop):
             return
         busy = {m.chat_id for m in in_flight.values()}
         read = self.stopped.reading()
-        batch = await self._outbox.pending(room, exclude_chats=busy)
+        night = self._quiet is not None and self._quiet.contains(utc_now())
+        batch = await self._outbox.pending(room, exclude_chats=busy, quiet_hours=night)
         # taking them is a check too: none of their broadcasts was paused or cancelled when they were read
         self.stopped.read(read, sending={m.broadcast_id for m in batch if m.broadcast_id is not None})
         for message in batch:
@@ -155,19 +173,22 @@ class OutboxDispatcher(DeliveryLoop):
     async def _deliver_one(self, message: OutboxMessage) -> None:
         CURRENT_LANE.set(lane_for_priority(message.priority))  # this task's sends, in this lane
         handover = None
-        if message.broadcast_id is not None:  # withdrawn if its broadcast stops before it goes
+        if message.broadcast_id is not None:  # withdrawn if its broadcast stops, or the night begins, before it goes
             broadcast_id = message.broadcast_id
-            handover = Handover(lambda: broadcast_id not in self.stopped)
+            quiet_from = self._quiet_from(message)
+            handover = Handover(lambda: broadcast_id not in self.stopped
+                                and (quiet_from is None or utc_now() < quiet_from))
             CURRENT_HANDOVER.set(handover)
         try:
             if handover is not None and not handover.wanted():
                 raise Withdrawn  # stopped before it even asked for a turn
-            await send_replies(self._bot, message.chat_id, [Reply.from_dict(message.payload)])
+            recorded = await self._send(message)
         except Withdrawn:
-            # nothing of it went: the row stays as it is, pending while paused or parked by the cancellation
+            # nothing of it went: the row stays as it is, pending while paused or held for the quiet hours, or
+            # parked by the cancellation
             self.stats.withdrawn += 1
-            log.debug("outbox message %s not sent: broadcast %s was paused or cancelled", message.id,
-                      message.broadcast_id)
+            log.debug("outbox message %s not sent: broadcast %s was paused or cancelled, or the quiet hours began",
+                      message.id, message.broadcast_id)
         except RetryAfter as exc:
             self.stats.postponed += 1
             await self._outbox.mark_later(message, retry_seconds(exc), f"flood control: {exc}")
@@ -196,8 +217,30 @@ class OutboxDispatcher(DeliveryLoop):
             log.exception("outbox message %s could not be sent", message.id)
             await self._outbox.mark_retry(message, "internal error")
         else:
-            await self._outbox.mark_sent(message.id)
+            await self._outbox.mark_sent(message.id, progress_message=recorded)
             self.stats.sent += 1
+
+    def _quiet_from(self, message: OutboxMessage) -> dt.datetime | None:
+        """When the quiet hours stop this broadcast message from going (now, if they hold already); None: never."""
+        if self._quiet is None or message.quiet_override:
+            return None
+        return self._quiet.next_start(utc_now())
+
+    async def _send(self, message: OutboxMessage) -> tuple[int, int] | None:
+        """Hand the message to Telegram. For the first progress message of a broadcast (``PROGRESS_OF``): the
+        broadcast and the Telegram id of the message sent, to record; when one was recorded before, it is
+        edited instead (a second such row queued before the first had gone)."""
+        reply = Reply.from_dict(message.payload)
+        progress_of = message.payload.get(PROGRESS_OF)
+        if progress_of is None:
+            await send_replies(self._bot, message.chat_id, [reply])
+            return None
+        existing = await self._outbox.progress_message(int(progress_of))
+        if existing is not None:
+            await send_replies(self._bot, message.chat_id, [replace(reply, edit_message=existing)])
+            return None
+        sent = await send_replies(self._bot, message.chat_id, [reply])
+        return None if sent is None else (int(progress_of), sent)
 
     async def _timed_out(self, message: OutboxMessage, exc: TimedOut) -> None:
         if "pool" in str(exc).lower():  # never left this process: an ordinary retry

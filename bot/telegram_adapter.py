@@ -86,9 +86,10 @@ def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
 
 
 async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], *,
-                       pressed: MaybeInaccessibleMessage | None = None) -> None:
+                       pressed: MaybeInaccessibleMessage | None = None) -> int | None:
     """Send the replies; a reply marked ``edit`` replaces the message whose button was pressed, one with
-    ``edit_message`` that earlier message."""
+    ``edit_message`` that earlier message. Return the Telegram id of the last new text message sent, if any."""
+    last: int | None = None
     for reply in replies:
         if reply.edit_message is not None:
             await _edit(bot, chat_id, reply.edit_message, reply)
@@ -111,7 +112,9 @@ async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], *,
                     continue
                 log.info("could not edit message %s, sending a new one: %s", pressed.message_id, exc)
         for i, chunk in enumerate(chunks):
-            await bot.send_message(chat_id, chunk, reply_markup=markup if i == len(chunks) - 1 else None)
+            sent = await bot.send_message(chat_id, chunk, reply_markup=markup if i == len(chunks) - 1 else None)
+            last = sent.message_id
+    return last
 
 
 async def _edit(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:

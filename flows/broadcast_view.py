@@ -88,9 +88,11 @@ def rate_of(progress: Progress, now: dt.datetime) -> float:
 
 
 def progress_reply(content: Content, broadcast: Broadcast, progress: Progress, now: dt.datetime, *,
-                   by_colleague: bool = False) -> Reply:
+                   by_colleague: bool = False, colleague: str | None = None) -> Reply:
     """The live progress message (and the final report) with Pause / Resume / Cancel buttons.
-    ``by_colleague``: it was cancelled by someone else than the staff member who sees it."""
+    ``by_colleague``: it was cancelled by someone else than the staff member who sees it; ``colleague``: their
+    name (from the staff table), if known."""
+    colleague = (colleague or "").strip() if by_colleague else ""
     title = _("Message #{id} to {audience}").format(id=broadcast.id,
                                                     audience=describe_audience(content, broadcast.audience))
     counts = _("Sent: {sent} of {total} · still to send: {pending} · blocked the bot: {blocked} · "
@@ -115,29 +117,49 @@ def progress_reply(content: Content, broadcast: Broadcast, progress: Progress, n
         state = _("Planned for {moment}.").format(moment=format_moment(broadcast.send_at or now))
         buttons = [Button(_("Cancel"), f"om:cancel:{broadcast.id}")]
     elif status == "cancelled" and broadcast.queued_at is None:
-        state = (_("Cancelled by a colleague before it was sent: nobody gets it.") if by_colleague
-                 else _("Cancelled before it was sent: nobody gets it."))
+        if colleague:
+            state = _("Cancelled by {name} before it was sent: nobody gets it.").format(name=colleague)
+        else:
+            state = (_("Cancelled by a colleague before it was sent: nobody gets it.") if by_colleague
+                     else _("Cancelled before it was sent: nobody gets it."))
     elif status == "cancelled":
-        state = (_("Cancelled by a colleague: {count} messages were not sent.") if by_colleague
-                 else _("Cancelled: {count} messages were not sent.")).format(count=format_number(progress.cancelled))
+        count = format_number(progress.cancelled)
+        if colleague:
+            state = _("Cancelled by {name}: {count} messages were not sent.").format(name=colleague, count=count)
+        else:
+            state = (_("Cancelled by a colleague: {count} messages were not sent.") if by_colleague
+                     else _("Cancelled: {count} messages were not sent.")).format(count=count)
     else:
         state = _("Done: nothing is left to send.")
     lines = [title, counts, state] if broadcast.queued_at is not None else [title, state]  # not planned only
     return Reply("\n".join(lines), Reply.rows(buttons), edit_message=broadcast.progress_message)
 
 
+async def show_progress(content: Content, repo: BroadcastRepository, broadcast: Broadcast, now: dt.datetime) -> bool:
+    """Queue the progress message of the staff member who follows ``broadcast``, as it is now and in their
+    language, as the duties do every few seconds (scheduling/broadcasts.py): an edit of their progress
+    message, or the first one when they have none (`wijkwijzer broadcast send --as`). False: nothing queued."""
+    if broadcast.progress_chat is None:
+        return False
+    with use_language(await repo.starter_language(broadcast)):
+        reply = progress_reply(content, broadcast, await repo.progress(broadcast.id), now)
+    return await repo.queue_live_progress(broadcast, reply.to_dict())
+
+
 async def show_cancelled(content: Content, repo: BroadcastRepository, broadcast_id: int, actor: int | None,
-                         now: dt.datetime) -> int:
+                         now: dt.datetime, *, actor_name: str | None = None) -> int:
     """After a cancellation, whoever did it: the progress message of the staff member who started it says so
     (the duties edit it only while the broadcast is sending or paused). Cancelled by someone else (a
-    colleague, or the operator's command line), they also get it as a new message, which notifies them (an
-    edit does not). Return how many messages were queued."""
+    colleague, named by ``actor_name`` when the staff table has their name, or the operator's command line),
+    they also get it as a new message, which notifies them (an edit does not). Return how many messages
+    were queued."""
     broadcast = await repo.get(broadcast_id)
     if broadcast is None or broadcast.status != "cancelled" or broadcast.progress_chat is None:
         return 0
     by_colleague = actor != broadcast.progress_chat
     with use_language(await repo.starter_language(broadcast)):
-        reply = progress_reply(content, broadcast, await repo.progress(broadcast_id), now, by_colleague=by_colleague)
+        reply = progress_reply(content, broadcast, await repo.progress(broadcast_id), now, by_colleague=by_colleague,
+                               colleague=actor_name)
     messages = [reply.to_dict()] if broadcast.progress_message is not None else []
     if by_colleague:
         messages.append(Reply(reply.text).to_dict())  # no buttons, no edit: a new message

@@ -13,7 +13,7 @@ Dialogue:
          [Versturen] [Aanpassen] [Annuleren]       (+ [Nu toch versturen] during quiet hours)
   staff: Versturen
   bot:   (that message becomes the live progress, edited every few seconds) [Pauzeren] [Annuleren]
-         (cancelled by a colleague: it says so, and a new message tells the staff member who sent it)
+         (cancelled by a colleague: it says so, by name, and a new message tells the staff member who sent it)
 
 Only residents who follow something in the audience get it (storage/broadcasts.py). Who may send
 what is asked of flows/permissions.py at every step, and again when sending, pausing or cancelling.
@@ -308,7 +308,8 @@ async def _manage(ctx: Context, member: StaffMember, what: str, broadcast_id: in
         if what != "resume":  # first: the messages the sender already took must not go either
             ctx.services.broadcast_stopped(broadcast_id)
         if what == "cancelyes":  # the starter's progress message (no longer edited by the duties) says it too
-            await show_cancelled(ctx.services.content, repo, broadcast_id, member.user_id, utc_now())
+            await show_cancelled(ctx.services.content, repo, broadcast_id, member.user_id, utc_now(),
+                                 actor_name=member.name)
         ctx.services.notify()
         ctx.services.schedule_changed()
     now = await repo.get(broadcast_id) or broadcast

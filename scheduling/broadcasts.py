@@ -6,11 +6,13 @@
   once, and never twice when two processes run it.
 - A broadcast still sending when the quiet hours begin waits for their end (unless staff chose to send
   anyway): its unsent messages are held in the outbox until then (stored, so a restart keeps them
-  held); messages the sender had already taken at that moment still go. The progress message says
-  when sending goes on.
+  held); the outbox sender itself takes none of them in the quiet hours, and withdraws those it had
+  already taken before their first request goes out (bot/outbox.py). The progress message says when
+  sending goes on.
 - While a broadcast is sending or paused, every few seconds its progress (sent, still to send,
   blocked, failed, time left) is queued for the staff member who started it, as an edit of their
-  progress message; when nothing is left it is marked done and the final report is queued (the edited
+  progress message (started on the command line with --as: the first report is a new message, which
+  then becomes it); when nothing is left it is marked done and the final report is queued (the edited
   message, and a new message so that they are notified). A cancelled broadcast is no longer reported
   here: whoever cancels it shows that on the progress message (flows/broadcast_view.show_cancelled).
 """
@@ -117,16 +119,17 @@ class BroadcastDuties:
         return queued
 
     async def _queue(self, broadcast: Broadcast, progress: Progress, now: dt.datetime, *, final: bool) -> int:
-        if broadcast.progress_chat is None or (broadcast.progress_message is None and not final):
-            return 0  # nobody to tell (from the CLI), or only a final report where no message can be edited
+        if broadcast.progress_chat is None:
+            return 0  # nobody to tell (from the CLI without --as)
         language = await self.broadcasts.starter_language(broadcast)
         payload = self._render_progress(broadcast, progress, language, now)
-        payloads = [payload] if broadcast.progress_message is not None else []
-        if final:  # an edit does not notify: the final report also comes as a new message
-            payloads.append({**{k: v for k, v in payload.items() if k != "edit_message"}, "buttons": []})
         # not queued when its status changed meanwhile (paused, cancelled): the next report shows that
-        if not await self.broadcasts.queue_progress(broadcast, *payloads):
-            return 0
-        if not final:
+        if not final:  # an edit of their progress message, or the first one (--as)
+            if not await self.broadcasts.queue_live_progress(broadcast, payload):
+                return 0
             self._reported[broadcast.id] = (broadcast.status, progress)
-        return len(payloads)
+            return 1
+        payloads = [payload] if broadcast.progress_message is not None else []
+        # an edit does not notify: the final report also comes as a new message
+        payloads.append({**{k: v for k, v in payload.items() if k != "edit_message"}, "buttons": []})
+        return len(payloads) if await self.broadcasts.queue_progress(broadcast, *payloads) else 0

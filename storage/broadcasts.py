@@ -39,6 +39,10 @@ PROGRESS_PRIORITY = 5
 # Telegram allows about 30 messages a second; a broadcast is planned at 90 % of it.
 SEND_RATE = 27.0
 CANCELLED = "cancelled"  # last_error of outbox rows parked by a cancellation
+# In a progress payload: this message is to become the progress message of the broadcast with this id (its
+# staff member has none yet: started with `wijkwijzer broadcast send --as`). The outbox sends it as a new
+# message and records its Telegram id in the broadcast; sent after one was recorded, it edits that one.
+PROGRESS_OF = "progress_of"
 # Outbox rows that failed because Telegram refuses the chat (HTTP 403: blocked, deactivated).
 _BLOCKED = ("(last_error LIKE 'Forbidden%' OR last_error LIKE '%blocked%' OR last_error LIKE '%deactivated%'"
             " OR last_error LIKE '403%')")
@@ -318,6 +322,14 @@ class BroadcastRepository:
             return True
 
         return await self._db.write(run)
+
+    async def queue_live_progress(self, broadcast: Broadcast, payload: dict[str, Any]) -> bool:
+        """Queue the live progress for the staff member who follows it: an edit of their progress message (the
+        summary they pressed Versturen on), or, when they have none yet (started on the command line with
+        --as), a new message that becomes it (``PROGRESS_OF``). As :meth:`queue_progress`."""
+        if broadcast.progress_message is None:
+            payload = {**payload, PROGRESS_OF: broadcast.id}
+        return await self.queue_progress(broadcast, payload)
 
     async def starter_language(self, broadcast: Broadcast) -> str:
         """The language of the staff member who follows its progress: the one they chose, else Dutch."""

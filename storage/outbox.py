@@ -30,15 +30,19 @@ class OutboxMessage:
     last_error: str | None = None
     # the broadcast this message is one recipient's copy of (not set for its progress messages to staff)
     broadcast_id: int | None = None
+    # that broadcast goes on during the quiet hours (staff chose "Nu toch versturen", --ignore-quiet-hours)
+    quiet_override: bool = False
 
 
 COLUMNS = ("id, chat_id, payload, attempts, priority, last_error,"
-           " CASE WHEN kind = 'broadcast' THEN broadcast_id END AS broadcast_id")
+           " CASE WHEN kind = 'broadcast' THEN broadcast_id END AS broadcast_id,"
+           " CASE WHEN kind = 'broadcast' THEN (SELECT quiet_override FROM broadcasts"
+           "                                    WHERE broadcasts.id = outbox.broadcast_id) END AS quiet_override")
 
 
 def _message(r: aiosqlite.Row) -> OutboxMessage:
     return OutboxMessage(r["id"], r["chat_id"], json.loads(r["payload"]), r["attempts"], r["priority"],
-                         r["last_error"], r["broadcast_id"])
+                         r["last_error"], r["broadcast_id"], bool(r["quiet_override"]))
 
 
 async def enqueue(conn: aiosqlite.Connection, chat_id: int, payload: dict[str, Any],
@@ -93,20 +97,23 @@ class OutboxRepository:
         """Raise DatabaseUnavailable when sending could not be recorded."""
         self._db.check_writable()
 
-    async def pending(self, limit: int = 50, *, exclude_chats: Collection[int] = ()) -> list[OutboxMessage]:
+    async def pending(self, limit: int = 50, *, exclude_chats: Collection[int] = (),
+                      quiet_hours: bool = False) -> list[OutboxMessage]:
         """Telegram messages due now, highest priority first, oldest first; none for the chats in
-        ``exclude_chats`` (those being sent to right now)."""
+        ``exclude_chats`` (those being sent to right now). ``quiet_hours``: it is night, so no broadcast's
+        messages unless staff chose to send it anyway (everything else goes, such as answers to residents)."""
         now = to_text(utc_now())
         exclude = tuple(exclude_chats)
         skip = f" AND chat_id NOT IN ({','.join('?' * len(exclude))})" if exclude else ""
         rows = await self._db.fetchall(
             f"SELECT {COLUMNS} FROM outbox WHERE channel = 'telegram' AND sent_at IS NULL"
             f" AND failed_at IS NULL AND (next_try_at IS NULL OR next_try_at <= ?){skip}"
-            # a paused broadcast's messages wait (a cancelled one's are parked by the cancellation)
-            " AND (kind != 'broadcast' OR broadcast_id IS NULL"
-            "      OR broadcast_id NOT IN (SELECT id FROM broadcasts WHERE status = 'paused'))"
+            # a paused broadcast's messages wait (a cancelled one's are parked by the cancellation), and so do
+            # a broadcast's during the quiet hours, also before the duties hold them until the morning
+            " AND (kind != 'broadcast' OR broadcast_id IS NULL OR broadcast_id NOT IN"
+            "      (SELECT id FROM broadcasts WHERE status = 'paused' OR (? AND quiet_override = 0)))"
             " ORDER BY priority DESC, id LIMIT ?",
-            (now, *exclude, limit))
+            (now, *exclude, int(quiet_hours), limit))
         return [_message(r) for r in rows]
 
     async def stopped_broadcasts(self, broadcast_ids: Collection[int]) -> set[int]:
@@ -143,9 +150,28 @@ class OutboxRepository:
             " AND sent_at IS NULL AND failed_at IS NULL ORDER BY id", (chat_id,))
         return [_message(r) for r in rows]
 
-    async def mark_sent(self, message_id: int) -> None:
-        await self._db.execute_write("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-                                     (to_text(utc_now()), message_id))
+    async def mark_sent(self, message_id: int, *, progress_message: tuple[int, int] | None = None) -> None:
+        """Telegram accepted it. ``progress_message``: (broadcast id, Telegram message id) when it was the first
+        progress message of that broadcast (see storage.broadcasts.PROGRESS_OF), recorded in the same
+        transaction so that later progress edits it."""
+        if progress_message is None:
+            await self._db.execute_write("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+                                         (to_text(utc_now()), message_id))
+            return
+        broadcast_id, telegram_id = progress_message
+
+        async def run(conn: aiosqlite.Connection) -> None:
+            await conn.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+                               (to_text(utc_now()), message_id))
+            await conn.execute("UPDATE broadcasts SET progress_message = ? WHERE id = ? AND progress_message IS NULL",
+                               (telegram_id, broadcast_id))
+
+        await self._db.write(run)
+
+    async def progress_message(self, broadcast_id: int) -> int | None:
+        """The Telegram message that shows a broadcast's progress to the staff member who follows it, if any."""
+        row = await self._db.fetchone("SELECT progress_message FROM broadcasts WHERE id = ?", (broadcast_id,))
+        return None if row is None or row[0] is None else int(row[0])
 
     async def mark_retry(self, message: OutboxMessage | EmailMessage, error: str, *,
                          max_attempts: int = MAX_ATTEMPTS) -> None:

@@ -8,12 +8,17 @@ import json
 from pathlib import Path
 
 import pytest
+from telegram import Bot
 
 from bot.cli import main
-from flows.broadcast_view import payloads
+from bot.duties import progress_payload
+from bot.outbox import OutboxDispatcher
+from flows.broadcast_view import payloads, payloads_of
+from scheduling.broadcasts import BroadcastDuties
 from storage import Database, FollowingRepository, OutboxRepository, ResidentRepository, StaffRepository
-from storage.broadcasts import BroadcastRepository, NewBroadcast
-from storage.timestamps import ManualClock, use_clock
+from storage.broadcasts import BroadcastRepository, NewBroadcast, areas_of
+from storage.timestamps import ManualClock, use_clock, utc_now
+from tests.auxil.recording_request import RecordingRequest, buttons_of
 
 NOON = dt.datetime(2026, 12, 1, 11, 0, tzinfo=dt.UTC)  # 12:00 in Haarlem
 
@@ -116,6 +121,50 @@ def test_as_a_staff_member_within_their_rights(db_file, capsys) -> None:
     assert code == 2 and err.startswith("wijkwijzer: --as 7001 may not send to this audience")
     code, _out, err = run(capsys, "send", "--text", "Hallo", "--audience", "all", "--as", "42")
     assert code == 2 and "42 is not a staff member" in err
+
+
+def test_as_a_staff_member_they_follow_its_progress_as_after_omroep(db_file, capsys, content) -> None:
+    """--as 8000: a progress message in their chat, edited as it goes, with its buttons, then the final report."""
+    api = RecordingRequest()
+
+    async def the_running_bot(*, report: bool = True) -> None:
+        """What the bot does every few seconds: report progress (the duties), and deliver (the outbox)."""
+        db = await Database.open(db_file)
+        try:
+            if report:
+                duties = BroadcastDuties(db, areas_of(content.stadsdelen), payloads_of, progress_payload(content),
+                                         quiet=None)
+                await duties.run_due(utc_now())
+            async with Bot("123456:TEST-token", request=api, get_updates_request=RecordingRequest()) as bot:
+                await OutboxDispatcher(bot, OutboxRepository(db)).deliver()
+        finally:
+            await db.close()
+
+    def to_8000() -> list[tuple[str, dict]]:
+        return [(method, params) for method, params in api.calls if params.get("chat_id") == 8000]
+
+    code, out, _err = run(capsys, "send", "--text", "Hallo", "--audience", "stadsdeel:Schalkwijk", "--as", "8000")
+    assert code == 0 and "2 recipients" in out
+    run(capsys, "pause", "1")
+    asyncio.run(the_running_bot(report=False))  # what the command line queued: their progress message
+    [(method, first)] = to_8000()
+    assert method == "sendMessage" and first["text"].splitlines() == [
+        "Bericht #1 aan volgers in stadsdeel Schalkwijk",
+        "Verstuurd: 0 van 2 · nog te versturen: 2 · bot geblokkeerd: 0 · mislukt: 0",
+        "Bezig met versturen; klaar over minder dan een minuut."]
+    assert buttons_of(first) == [("Pauzeren", "om:pause:1"), ("Annuleren", "om:cancel:1")]
+    asyncio.run(the_running_bot())  # paused: that message says so
+    run(capsys, "resume", "1")
+    asyncio.run(the_running_bot())  # the residents get it
+    asyncio.run(the_running_bot())  # nothing left: the final report
+    calls = to_8000()
+    edits = [params for method, params in calls[1:-1]]
+    assert [method for method, _params in calls] == ["sendMessage", *["editMessageText"] * len(edits), "sendMessage"]
+    assert {params["message_id"] for params in edits} == {1000}  # the message the first sendMessage got
+    assert "Gepauzeerd" in edits[0]["text"] and ("Hervatten", "om:resume:1") in buttons_of(edits[0])
+    assert "Klaar: er is niets meer te versturen." in edits[-1]["text"] and buttons_of(edits[-1]) == []
+    assert calls[-1][1]["text"] == edits[-1]["text"]  # a new message: it notifies
+    assert sorted(p["chat_id"] for p in api.sent() if p["chat_id"] != 8000) == [1, 2]  # each resident once
 
 
 def test_cancel_shows_on_the_progress_message_of_who_started_it(db_file, capsys) -> None:

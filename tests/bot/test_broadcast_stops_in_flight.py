@@ -1,15 +1,19 @@
-"""Pausing or cancelling a broadcast also stops the messages the outbox sender already took.
+"""Pausing or cancelling a broadcast, or the quiet hours beginning, also stops the messages the outbox
+sender already took.
 
 The sender takes up to 100 rows at a time; a broadcast's rows then wait for their turn from the pacer
 (here on a manual clock, so nothing depends on how fast the machine is). What has not gone to Telegram
-when staff press Pauzeren or Annuleren stays unsent: pending until the resume, or cancelled.
+when staff press Pauzeren or Annuleren stays unsent: pending until the resume, or cancelled. What has not
+gone when the quiet hours begin stays pending until the morning (the time of day is a manual clock too).
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -17,16 +21,27 @@ from telegram.ext import ExtBot
 
 from bot.outbox import OutboxDispatcher
 from bot.stopped_broadcasts import StoppedBroadcasts
+from flows.types import Reply
 from pacing import ManualClock, Pacer, PacingRateLimiter
+from scheduling.quiet import QuietHours
 from storage import Database, OutboxRepository, StaffRepository
 from storage.broadcasts import CANCELLED, Broadcast, BroadcastRepository, NewBroadcast
+from storage.outbox import enqueue
+from storage.timestamps import ManualClock as TimeOfDay
+from storage.timestamps import use_clock
 from tests.auxil.app import running
+from tests.auxil.limited_api import LimitedBotApi
 from tests.auxil.recording_request import RecordingRequest
 from tests.auxil.updates import callback_update
 
 PAYLOADS = {"nl": {"text": "Informatieavond", "buttons": []}, "en": {"text": "Information evening", "buttons": []}}
 FIRST = 1000
 STAFF = 8000
+RESIDENT = 5000  # someone who sent an idea, and hears about it
+QUIET = QuietHours.parse("21:00-08:00")
+JUST_BEFORE_NINE = dt.datetime(2026, 12, 1, 19, 59, 59, tzinfo=dt.UTC)  # 20:59:59 in Haarlem
+NINE_PM = dt.datetime(2026, 12, 1, 20, 0, tzinfo=dt.UTC)  # 21:00: the quiet hours begin
+EIGHT_AM = dt.datetime(2026, 12, 2, 7, 0, tzinfo=dt.UTC)  # 08:00: they end
 
 
 async def until(condition: Callable[[], bool], what: str) -> None:
@@ -80,15 +95,30 @@ class Sender:
         return delivery.result()
 
 
-@pytest.fixture
-async def sender(db: Database) -> AsyncIterator[Sender]:
+@asynccontextmanager
+async def paced_sender(db: Database, quiet: QuietHours | None = None,
+                       api: RecordingRequest | None = None) -> AsyncIterator[Sender]:
     clock = ManualClock()
     pacer = Pacer(clock=clock)
-    api = RecordingRequest()
+    api = api or RecordingRequest()
     bot = ExtBot("123456:TEST-token", request=api, get_updates_request=RecordingRequest(),
                  rate_limiter=PacingRateLimiter(pacer))
     async with bot:
-        yield Sender(clock, pacer, api, OutboxDispatcher(bot, OutboxRepository(db), clock=clock))
+        yield Sender(clock, pacer, api, OutboxDispatcher(bot, OutboxRepository(db), clock=clock, quiet=quiet))
+
+
+@pytest.fixture
+async def sender(db: Database) -> AsyncIterator[Sender]:
+    async with paced_sender(db) as made:
+        yield made
+
+
+@pytest.fixture
+async def night_sender(db: Database) -> AsyncIterator[Sender]:
+    """A sender that keeps the quiet hours (21:00-08:00), at 20:59:59 on the time-of-day clock."""
+    with use_clock(TimeOfDay(JUST_BEFORE_NINE)):
+        async with paced_sender(db, QUIET) as made:
+            yield made
 
 
 async def rows(db: Database, broadcast_id: int) -> dict[str, int]:
@@ -173,7 +203,7 @@ async def test_staff_pressing_pause_stops_what_the_running_bot_holds(db_path, co
     clock = ManualClock()
     api = RecordingRequest()
     settings = Settings(token="123456:TEST-token", base_url="http://offline.invalid/bot", db_path=db_path,
-                        content_dir=None, outbox_paused=True)
+                        content_dir=None, outbox_paused=True, quiet_hours=None)  # whatever the time of day
     app = build_application(settings, content, request=api, get_updates_request=RecordingRequest(),
                             pacer=Pacer(clock=clock))
     async with running(app):
@@ -190,6 +220,76 @@ async def test_staff_pressing_pause_stops_what_the_running_bot_holds(db_path, co
         assert (await BroadcastRepository(db, {}).progress(broadcast.id)).pending == 19
     assert [p["chat_id"] for p in api.sent()] == [FIRST]
     assert "Gepauzeerd" in api.texts()[-1]  # the staff member's edited message
+
+
+async def notify_resident(db: Database) -> None:
+    """A status change of the resident's idea: a personal message, which goes at night as by day."""
+    await db.write(lambda conn: enqueue(conn, RESIDENT, Reply("Uw idee WW-2612-0001 is in behandeling.").to_dict()))
+
+
+async def test_the_quiet_hours_withdraw_the_taken_messages_and_the_morning_sends_them_once(db, night_sender) -> None:
+    sender = night_sender
+    broadcast = await start_broadcast(db, 40)
+    delivery = await sender.deliver_while_held(40)  # the first went at 20:59:59; 39 wait for their turn
+    with use_clock(TimeOfDay(NINE_PM)):
+        assert await sender.finish(delivery) == 1
+        assert sender.sent_to() == Counter([FIRST])  # none of the 39 in the quiet hours
+        assert await rows(db, broadcast.id) == {"sent": 1, "pending": 39, "cancelled": 0, "both_marked": 0}
+        assert sender.dispatcher.stats.withdrawn == 39 and sender.pacer.stats.granted == 1
+        # in the night the sender takes none of them (also before the duties hold them until 08:00), while
+        # a personal message to a resident still goes
+        await notify_resident(db)
+        assert await sender.finish(asyncio.create_task(sender.dispatcher.deliver())) == 1
+        assert sender.sent_to() == Counter([FIRST, RESIDENT])
+    with use_clock(TimeOfDay(EIGHT_AM)):
+        assert await sender.finish(asyncio.create_task(sender.dispatcher.deliver())) == 39
+    assert sender.sent_to() == Counter([*range(FIRST, FIRST + 40), RESIDENT])  # every recipient exactly once
+    assert await rows(db, broadcast.id) == {"sent": 40, "pending": 0, "cancelled": 0, "both_marked": 0}
+
+
+async def test_a_message_refused_with_429_before_the_quiet_hours_is_not_retried_in_them(db) -> None:
+    """A request Telegram refused did not go: at its retry, after 21:00, the message is withdrawn."""
+    with use_clock(TimeOfDay(JUST_BEFORE_NINE)):
+        async with paced_sender(db, QUIET, LimitedBotApi(refuse_first={FIRST: 1}, refusal_retry_after=5)) as sender:
+            broadcast = await start_broadcast(db, 2)
+            delivery = asyncio.create_task(sender.dispatcher.deliver())
+            await until(lambda: sender.pacer.stats.rate_limited == 1, "the 429")  # the bot waits 5 s
+            with use_clock(TimeOfDay(NINE_PM)):
+                assert await sender.finish(delivery) == 0
+    assert sender.api.sent() == [] and sender.dispatcher.stats.withdrawn == 2
+    assert await rows(db, broadcast.id) == {"sent": 0, "pending": 2, "cancelled": 0, "both_marked": 0}
+
+
+async def test_a_send_anyway_broadcast_goes_on_in_the_quiet_hours(db, night_sender) -> None:
+    sender = night_sender
+    broadcast = await start_broadcast(db, 20, quiet_override=True)  # "Nu toch versturen"
+    delivery = await sender.deliver_while_held(20)
+    with use_clock(TimeOfDay(NINE_PM)):
+        assert await sender.finish(delivery) == 20
+    assert sender.sent_to() == Counter(range(FIRST, FIRST + 20))
+    assert await rows(db, broadcast.id) == {"sent": 20, "pending": 0, "cancelled": 0, "both_marked": 0}
+
+
+async def test_the_running_bot_sends_no_taken_broadcast_message_once_the_quiet_hours_begin(db_path, content) -> None:
+    from bot.app import build_application
+    from bot.config import Settings
+
+    clock = ManualClock()
+    api = RecordingRequest()
+    settings = Settings(token="123456:TEST-token", base_url="http://offline.invalid/bot", db_path=db_path,
+                        content_dir=None, outbox_paused=True)  # the default quiet hours, 21:00-08:00
+    with use_clock(TimeOfDay(JUST_BEFORE_NINE)) as time_of_day:
+        app = build_application(settings, content, request=api, get_updates_request=RecordingRequest(),
+                                pacer=Pacer(clock=clock))
+        async with running(app):
+            db: Database = app.bot_data["database"]
+            broadcast = await start_broadcast(db, 20)
+            delivery = asyncio.create_task(app.bot_data["outbox"].deliver())
+            await until(lambda: len(api.sent()) == 1, "the first message")
+            time_of_day.set(NINE_PM)
+            await run_clock(clock, delivery)
+            assert await rows(db, broadcast.id) == {"sent": 1, "pending": 19, "cancelled": 0, "both_marked": 0}
+    assert [p["chat_id"] for p in api.sent()] == [FIRST]
 
 
 def test_a_read_begun_before_a_pause_cannot_undo_it() -> None:

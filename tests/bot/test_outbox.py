@@ -66,6 +66,28 @@ async def test_blocked_resident_is_given_up_and_network_errors_retried(db: Datab
     assert await outbox.count_pending() == 1  # the network failure waits for its retry
 
 
+async def test_the_first_progress_message_of_a_broadcast_is_recorded_and_a_later_one_edits_it(db: Database) -> None:
+    """Started with --as, the staff member has no progress message yet: the first one sent becomes it. A second
+    one queued before the first had gone (the duties report every few seconds) edits it instead."""
+    from telegram import Bot
+
+    from storage.broadcasts import PROGRESS_OF, BroadcastRepository, NewBroadcast
+
+    repo = BroadcastRepository(db, {})
+    broadcast = await repo.create(NewBroadcast("Hallo", (("gebiedsverbinders", ""),), created_by=8000),
+                                  progress_chat=8000)
+    for text in ("Verstuurd: 0 van 2", "Verstuurd: 1 van 2"):
+        await db.write(lambda conn, text=text: enqueue(conn, 8000, {"text": text, "buttons": [],
+                                                                    PROGRESS_OF: broadcast.id}))
+    api = RecordingRequest()
+    async with Bot("123456:TEST-token", request=api, get_updates_request=RecordingRequest()) as bot:
+        assert await OutboxDispatcher(bot, OutboxRepository(db)).deliver() == 2
+    [created] = api.sent()
+    [edit] = api.sent("editMessageText")
+    assert created["text"] == "Verstuurd: 0 van 2" and edit["text"] == "Verstuurd: 1 van 2"
+    assert edit["message_id"] == 1000 == (await repo.get(broadcast.id)).progress_message  # the first one's id
+
+
 def test_payload_round_trip() -> None:
     reply = Reply("tekst", ((Button("A", "a"), Button("B", "b")),), photos=("p",))
     assert Reply.from_dict(json.loads(json.dumps(reply.to_dict()))) == reply

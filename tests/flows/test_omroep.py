@@ -267,6 +267,32 @@ async def test_planned_broadcast_cancelled_by_a_colleague(assistant, db) -> None
     assert await outbox(db) == {}  # and nobody got it
 
 
+async def test_a_named_colleagues_cancellation_says_who_it_was(assistant, db) -> None:
+    await StaffRepository(db).add(STAFF, "staff", None, name="Fatima de Vries")  # the name staff add --name gave
+    starter, colleague = Resident(assistant, NOORD), Resident(assistant, STAFF)
+    await send_to_noord(starter, message_id=555)
+    await colleague.press("om:cancel:1")
+    [outcome] = await colleague.press("om:cancelyes:1")
+    assert "Geannuleerd: 2 berichten zijn niet verstuurd." in outcome.text  # the colleague's own view
+    edit, report = await progress_rows(db, NOORD)
+    assert edit["edit_message"] == 555 and edit["text"].splitlines()[-1] == (
+        "Geannuleerd door Fatima de Vries: 2 berichten zijn niet verstuurd.")
+    assert "edit_message" not in report and report["text"] == edit["text"]
+
+
+async def test_a_named_colleague_cancelling_a_planned_broadcast_in_english(assistant, db) -> None:
+    await StaffRepository(db).add(STAFF, "staff", None, name="Fatima de Vries")
+    starter, colleague = Resident(assistant, NOORD), Resident(assistant, STAFF)
+    await send_to_noord(starter, at="15-12-2026 10:00", message_id=556)
+    await ResidentRepository(db).set_language(NOORD, "en")  # the starter's language, not the colleague's
+    await colleague.press("om:cancel:1")
+    await colleague.press("om:cancelyes:1")
+    edit, report = await progress_rows(db, NOORD)
+    assert edit["text"].splitlines() == ["Message #1 to followers in stadsdeel Noord",
+                                         "Cancelled by Fatima de Vries before it was sent: nobody gets it."]
+    assert report["text"] == edit["text"]
+
+
 async def test_english_staff_member(assistant) -> None:
     person = Resident(assistant, STAFF, "en")
     assert "Type the message for residents" in text_of(await person.say("/broadcast"))

@@ -12,7 +12,7 @@ from bot.duties import build_scheduler
 from flows.broadcast_view import payloads, show_cancelled
 from scheduling.broadcasts import BroadcastDuties
 from storage import FollowingRepository, OutboxRepository
-from storage.broadcasts import BroadcastRepository, NewBroadcast, areas_of
+from storage.broadcasts import PROGRESS_OF, BroadcastRepository, NewBroadcast, areas_of
 from storage.timestamps import ManualClock, use_clock
 
 STAFF = 8000
@@ -91,6 +91,36 @@ async def test_progress_edits_then_final_report(db, content, engine, clock) -> N
     assert "edit_message" not in report and "Verstuurd: 4 van 5" in report["text"]
     assert (await repo.get(broadcast.id)).status == "done"
     assert await engine.next_due(clock.now) is None
+
+
+async def test_started_with_as_the_first_report_becomes_the_progress_message(db, content, engine, clock) -> None:
+    """`wijkwijzer broadcast send --as`: no summary message to edit, so the first report is a new message; once
+    the outbox recorded its id, the reports edit it and the final report follows, as after /omroep."""
+    repo = BroadcastRepository(db, areas_of(content.stadsdelen))
+    broadcast = await repo.create(NewBroadcast("Hallo", (("all", ""),), created_by=STAFF),
+                                  payloads("Hallo", None, None), progress_chat=STAFF)
+    await engine.run_due(clock.now)
+    [first] = await progress_rows(db)
+    assert "edit_message" not in first and first[PROGRESS_OF] == broadcast.id
+    assert "Verstuurd: 0 van 5" in first["text"]
+    assert [action for row in first["buttons"] for _label, action in row] == ["om:pause:1", "om:cancel:1"]
+    outbox = OutboxRepository(db)
+    [row] = await outbox.for_chat(STAFF)
+    await outbox.mark_sent(row.id, progress_message=(broadcast.id, 321))  # as the sender does once it went
+    assert (await repo.get(broadcast.id)).progress_message == 321
+    residents = [m for m in await outbox.pending() if m.chat_id != STAFF]
+    await outbox.mark_sent(residents[0].id)
+    clock.advance(seconds=6)
+    await engine.run_due(clock.now)
+    [second] = await progress_rows(db)
+    assert second["edit_message"] == 321 and PROGRESS_OF not in second and "Verstuurd: 1 van 5" in second["text"]
+    for message in residents[1:]:
+        await outbox.mark_sent(message.id)
+    clock.advance(seconds=6)
+    await engine.run_due(clock.now)
+    edit, report = await progress_rows(db)  # the unsent "1 van 5" edit was replaced
+    assert edit["edit_message"] == 321 and "Klaar" in edit["text"] and edit["buttons"] == []
+    assert "edit_message" not in report and PROGRESS_OF not in report and "Verstuurd: 5 van 5" in report["text"]
 
 
 async def test_quiet_hours_hold_a_broadcast_that_is_still_sending(db, content, engine, clock) -> None:
