@@ -7,7 +7,7 @@ Universal Sentence Encoder Multilingual v3 (PyPI ``fast-universal-sentence-encod
 same lie close together. A topic's score is the cosine of the question with its closest example
 question or title.
 
-- The model is loaded once per process (about 0.1 s from the cache, 90 MB); :func:`preload` starts that in a
+- The model is loaded once per process (about 0.2 s from the cache); :func:`preload` starts that in a
   background thread at the very start of the program, so it overlaps with loading the content.
 - The examples and titles are embedded once and cached on disk, keyed by a hash of the model
   version and the texts: a start with unchanged content reads a small file instead of embedding
