@@ -13,6 +13,13 @@ async def columns(db: Database, table: str) -> list[str]:
     return [row["name"] for row in await db.fetchall(f"PRAGMA table_info({table})")]
 
 
+async def opened_with(db_path: str, monkeypatch, migrations: list) -> Database:
+    """The database at ``db_path`` opened by a build whose migrations are ``migrations`` (an older build, or this
+    one): it applies those it has not applied yet."""
+    monkeypatch.setattr(db_module, "MIGRATIONS", migrations)
+    return await Database.open(db_path)
+
+
 async def test_blank_database_gets_every_migration(db_path: str) -> None:
     db = await Database.open(db_path)
     try:
@@ -48,8 +55,7 @@ async def test_upgrade_keeps_data_and_applies_new_migration(db_path: str, monkey
     await db.close()
 
     extra = ("m999_test_column", ("ALTER TABLE residents ADD COLUMN nickname TEXT",))
-    monkeypatch.setattr(db_module, "MIGRATIONS", [*MIGRATIONS, extra])
-    db = await Database.open(db_path)
+    db = await opened_with(db_path, monkeypatch, [*MIGRATIONS, extra])
     try:
         assert (await db.applied_migrations())[-1] == "m999_test_column"
         assert "nickname" in await columns(db, "residents")
@@ -78,13 +84,11 @@ async def test_language_check_constraint(db: Database) -> None:
 
 async def test_m004_keeps_gebiedsverbinders_and_allows_city_wide_staff(db_path: str, monkeypatch) -> None:
     before = [m for m in MIGRATIONS if m[0] < "m004"]
-    monkeypatch.setattr(db_module, "MIGRATIONS", before)
-    db = await Database.open(db_path)
+    db = await opened_with(db_path, monkeypatch, before)
     await db.execute_write("INSERT INTO staff (user_id, role, stadsdeel, name) VALUES (7, 'gebiedsverbinder',"
                            " 'noord', 'Karin')")
     await db.close()
-    monkeypatch.setattr(db_module, "MIGRATIONS", MIGRATIONS)
-    db = await Database.open(db_path)
+    db = await opened_with(db_path, monkeypatch, MIGRATIONS)
     try:
         staff = StaffRepository(db)
         assert (await staff.get(7)).stadsdeel == "noord"
@@ -103,13 +107,11 @@ async def test_off_topic_migration_keeps_logged_questions(db_path: str, monkeypa
     from storage import QuestionLog
 
     before = [m for m in MIGRATIONS if m[0] != "m006_off_topic_questions"]
-    monkeypatch.setattr(db_module, "MIGRATIONS", before)
-    db = await Database.open(db_path)
+    db = await opened_with(db_path, monkeypatch, before)
     await QuestionLog(db).record(text="wat is grofvuil", normalized="wat is grofvuil", language="nl",
                                  outcome="no_match")
     await db.close()
-    monkeypatch.setattr(db_module, "MIGRATIONS", MIGRATIONS)
-    db = await Database.open(db_path)
+    db = await opened_with(db_path, monkeypatch, MIGRATIONS)
     try:
         log = QuestionLog(db)
         await log.record(text="paspoort", normalized="paspoort", language="nl", outcome="off_topic")
@@ -123,15 +125,13 @@ async def test_m011_keeps_logged_questions_and_their_indexes(db_path: str, monke
     from storage import QuestionLog
 
     before = [m for m in MIGRATIONS if m[0] < "m011"]
-    monkeypatch.setattr(db_module, "MIGRATIONS", before)
-    db = await Database.open(db_path)
+    db = await opened_with(db_path, monkeypatch, before)
     with pytest.raises(Exception, match="CHECK"):  # before m011 the database refuses the new outcome
         await QuestionLog(db).record(text="x", normalized="x", language="nl", outcome="answer_missed")
     await QuestionLog(db).record(text="paspoort", normalized="paspoort", language="nl", outcome="off_topic",
                                  stadsdeel="noord")
     await db.close()
-    monkeypatch.setattr(db_module, "MIGRATIONS", MIGRATIONS)
-    db = await Database.open(db_path)
+    db = await opened_with(db_path, monkeypatch, MIGRATIONS)
     try:
         log = QuestionLog(db)
         await log.record(text="geld vooraf?", normalized="geld vooraf", language="nl", outcome="answer_missed",
@@ -160,8 +160,7 @@ async def test_m007_digest_tables(db: Database) -> None:
 
 async def test_m009_adds_the_audit_log_and_keeps_history_append_only(db_path: str, monkeypatch) -> None:
     before = [m for m in MIGRATIONS if m[0] != "m009_audit_privacy"]
-    monkeypatch.setattr(db_module, "MIGRATIONS", before)
-    db = await Database.open(db_path)
+    db = await opened_with(db_path, monkeypatch, before)
     await db.execute_write("INSERT INTO submissions (reference, user_id, kind, wijk_code, stadsdeel, handled_by, theme,"
                            " text, consent_reply, language) VALUES ('WW-1', 5, 'idee', 'w', 'noord', 'noord', 'groen',"
                            " 'tekst', 1, 'nl')")
@@ -170,8 +169,7 @@ async def test_m009_adds_the_audit_log_and_keeps_history_append_only(db_path: st
     with pytest.raises(Exception, match="append-only"):  # before m009 not even the AVG exception
         await db.execute_write("UPDATE submission_events SET actor_id = NULL")
     await db.close()
-    monkeypatch.setattr(db_module, "MIGRATIONS", MIGRATIONS)
-    db = await Database.open(db_path)
+    db = await opened_with(db_path, monkeypatch, MIGRATIONS)
     try:
         assert "m009_audit_privacy" in await db.applied_migrations()
         assert await columns(db, "audit_log") == ["id", "at", "actor", "actor_id", "action", "subject", "details"]
